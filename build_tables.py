@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Build the site's generated pages: data/ -> docs/generated/ (then `mkdocs build` publishes them).
+
+    python build_tables.py [--study data/study.yml] [--out docs/generated]
+
+Bad input stops the build with one message naming the file, the line or row and the problem, exit
+status 1, and the previous docs/generated/ left as it was.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from findings import config
+from findings.errors import DataError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--study", type=Path, default=config.STUDY_CONFIG,
+                        help="the study's configuration file (default: data/study.yml)")
+    parser.add_argument("--out", type=Path, default=config.GENERATED_DIR,
+                        help="where to write the generated pages (default: docs/generated)")
+    parser.add_argument("--cache", type=Path, default=config.CACHE_DIR,
+                        help="where unchanged figures are kept between builds (default: .cache)")
+    args = parser.parse_args(argv)
+    from findings.build import build  # after argument parsing: --help stays instant
+
+    try:
+        report = build(args.study, args.out, args.cache)
+    except DataError as error:
+        print(f"build_tables: error: {error}", file=sys.stderr)
+        print("build_tables: nothing was written; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    for warning in report["warnings"]:
+        print(f"build_tables: warning: {warning}", file=sys.stderr)
+    print(f"build_tables: wrote {report['files']} files and {report['figures']} figures "
+          f"({report['drawn']} drawn, {report['cached']} from cache) to {args.out} "
+          f"in {report['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Charts: a figure is a plain-data spec (computed from the tables), drawn by matplotlib as SVG + PNG.
+
+Specs are dicts so that they can be hashed (unchanged figures are reused from a cache) and sent to
+worker processes (figures dominate build time, so they are drawn on every core).
+
+Readable without colour: every bar carries its count and percentage as text, options keep the
+questionnaire's order, and the outer points of a Likert scale carry hatch patterns as well as colour.
+Colours come from ColorBrewer's colour-blind-safe schemes; figures have a white background so they
+read the same in the light and the dark palette and in greyscale print.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+STYLE_VERSION = "3"  # bump when the drawing code changes, to invalidate the cache
+
+BAR_COLOUR = "#1b5e8a"  # dark blue, 7:1 on white
+NONSUBSTANTIVE_COLOUR = "#8c8c8c"
+TEXT_COLOUR = "#1a1a1a"
+# ColorBrewer BrBG, 4 classes (colour-blind safe); outer classes also hatched
+LIKERT_COLOURS = ["#a6611a", "#dfc27d", "#80cdc1", "#018571"]
+LIKERT_HATCHES = ["///", "", "", "\\\\\\"]
+
+
+def bar_spec(name: str, title: str, labels: list[str], counts: list[int], answered: int,
+             respondents: int, nonsubstantive: list[bool]) -> dict:
+    percents = [100.0 * c / answered if answered else 0.0 for c in counts]
+    return {"kind": "bars", "name": name, "title": title, "labels": list(labels),
+            "counts": [int(c) for c in counts], "percents": percents,
+            "answered": int(answered), "respondents": int(respondents),
+            "nonsubstantive": [bool(x) for x in nonsubstantive]}
+
+
+def likert_spec(name: str, title: str, items: list[str], scale: list[str], counts: list[list[int]],
+                answered: list[int], respondents: int) -> dict:
+    return {"kind": "likert", "name": name, "title": title, "items": list(items), "scale": list(scale),
+            "counts": [[int(c) for c in row] for row in counts],
+            "answered": [int(a) for a in answered], "respondents": int(respondents)}
+
+
+def _round(value: float) -> int:
+    from .tables import round_half_up
+
+    return round_half_up(value)
+
+
+def alt_text(spec: dict) -> str:
+    """A description of the chart written from its data, for screen readers."""
+    if spec["kind"] == "bars":
+        parts = [f"{label}: {count} ({_round(p)}%)"
+                 for label, count, p in zip(spec["labels"], spec["counts"], spec["percents"])]
+        return (f"Bar chart of answers to '{spec['title']}', {spec['answered']} of "
+                f"{spec['respondents']} respondents answered. " + "; ".join(parts) + ".")
+    parts = []
+    for item, row, n in zip(spec["items"], spec["counts"], spec["answered"]):
+        cells = ", ".join(f"{label} {c}" for label, c in zip(spec["scale"], row))
+        parts.append(f"{item} ({n} answered): {cells}")
+    return (f"Diverging stacked bar chart of '{spec['title']}', rated on the scale "
+            f"{', '.join(spec['scale'])}. " + "; ".join(parts) + ".")
+
+
+def spec_key(spec: dict) -> str:
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False) + STYLE_VERSION
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def _setup():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "svg.fonttype": "none",  # text stays text: smaller files, selectable, readable by tools
+        "svg.hashsalt": "findings",  # deterministic ids
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.edgecolor": TEXT_COLOUR,
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "hatch.color": "#ffffff",
+        "hatch.linewidth": 0.8,
+    })
+    return plt
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _draw_bars(plt, spec: dict):
+    n = len(spec["labels"])
+    fig, ax = plt.subplots(figsize=(7.2, 0.5 * n + 1.1))
+    ys = list(range(n))[::-1]
+    colours = [NONSUBSTANTIVE_COLOUR if ns else BAR_COLOUR for ns in spec["nonsubstantive"]]
+    ax.barh(ys, spec["percents"], color=colours, height=0.65)
+    top = max(spec["percents"] + [1.0])
+    for y, c, p in zip(ys, spec["counts"], spec["percents"]):
+        ax.text(p + top * 0.015, y, f"{c} ({_round(p)}%)", va="center", fontsize=9)
+    ax.set_yticks(ys, [_wrap(label) for label in spec["labels"]])
+    ax.set_xlim(0, top * 1.25)
+    ax.set_xlabel(f"Percentage of the {spec['answered']} respondents who answered "
+                  f"(of {spec['respondents']})")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def _draw_likert(plt, spec: dict):
+    items, scale, counts = spec["items"], spec["scale"], spec["counts"]
+    k = len(scale)
+    lower = k // 2  # points left of the centre line
+    fig, ax = plt.subplots(figsize=(8.0, 0.6 * len(items) + 1.6))
+    ys = list(range(len(items)))[::-1]
+    colours = (LIKERT_COLOURS if k == 4 else plt.get_cmap("BrBG")(
+        [i / max(k - 1, 1) for i in range(k)]))
+    hatches = LIKERT_HATCHES if k == 4 else [""] * k
+    extent = 0.0
+    for y, row, n in zip(ys, counts, spec["answered"]):
+        shares = [100.0 * c / n if n else 0.0 for c in row]
+        left = -sum(shares[:lower])
+        extent = max(extent, abs(left), sum(shares[lower:]))
+        for j, share in enumerate(shares):
+            ax.barh(y, share, left=left, color=colours[j], hatch=hatches[j], height=0.65,
+                    edgecolor="white", linewidth=0.6, label=scale[j] if y == ys[0] else None)
+            if row[j] and share >= 6:
+                dark = j in (0, k - 1)
+                ax.text(left + share / 2, y, str(row[j]), ha="center", va="center", fontsize=8.5,
+                        color="white" if dark else TEXT_COLOUR,
+                        bbox=dict(boxstyle="round,pad=0.15", fc=colours[j], ec="none") if dark else None)
+            left += share
+    ax.axvline(0, color=TEXT_COLOUR, linewidth=0.8)
+    ax.set_yticks(ys, [f"{_wrap(i, 34)} (n={n})" for i, n in zip(items, spec["answered"])])
+    lim = max(extent * 1.05, 10)
+    ax.set_xlim(-lim, lim)
+    ticks = [t for t in range(-100, 101, 25) if abs(t) <= lim]
+    ax.set_xticks(ticks, [f"{abs(t)}%" for t in ticks])
+    ax.set_xlabel("Percentage of those who rated the item (numbers in bars are counts)")
+    ax.legend(ncols=k, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def draw(spec: dict, out_base: str) -> None:
+    """Draw one spec to ``out_base + '.svg'`` and ``'.png'``."""
+    plt = _setup()
+    fig = _draw_bars(plt, spec) if spec["kind"] == "bars" else _draw_likert(plt, spec)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    fig.savefig(out_base + ".svg", format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(out_base + ".png", format="png", dpi=150, metadata={"Software": None})
+    plt.close(fig)
+
+
+def render_all(specs: list[dict], out_dir: Path, cache_dir: Path, workers: int | None = None) -> dict:
+    """Write ``<name>.svg``/``.png`` for every spec into out_dir, drawing only what the cache lacks.
+
+    Returns counts: {"drawn": n, "cached": n}.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for spec in specs:
+        base = cache_dir / spec_key(spec)
+        if not (base.with_suffix(".svg").exists() and base.with_suffix(".png").exists()):
+            todo.append((spec, str(base)))
+    if todo:
+        workers = workers or min(len(todo), os.cpu_count() or 1)
+        if workers > 1 and len(todo) > 2:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(draw, [s for s, _ in todo], [b for _, b in todo]))
+        else:
+            for spec, base in todo:
+                draw(spec, base)
+    for spec in specs:
+        base = cache_dir / spec_key(spec)
+        for ext in (".svg", ".png"):
+            shutil.copyfile(base.with_suffix(ext), out_dir / (spec["name"] + ext))
+    return {"drawn": len(todo), "cached": len(specs) - len(todo)}
