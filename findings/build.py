@@ -70,8 +70,7 @@ def render(inp: Inputs) -> Output:
     variables = {"study": _study_vars(study), "reconstructed": bool(meta.reconstructed),
                  "data_title": meta.title, "data_note": meta.note,
                  "n": {"respondents": respondents,
-                       "finished": int((data["Finished"].astype(str).isin(["1", "True", "true"])).sum()),
-                       },
+                       "finished": int(data["finished"].sum())},
                  "q": {}, "matrix": {}, "themes": {}, "stated": {}}
     variables["n"]["partial"] = respondents - variables["n"]["finished"]
 

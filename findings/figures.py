@@ -17,7 +17,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-STYLE_VERSION = "3"  # bump when the drawing code changes, to invalidate the cache
+STYLE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
 
 BAR_COLOUR = "#1b5e8a"  # dark blue, 7:1 on white
 NONSUBSTANTIVE_COLOUR = "#8c8c8c"
@@ -157,8 +157,8 @@ def draw(spec: dict, out_base: str) -> None:
     fig = _draw_bars(plt, spec) if spec["kind"] == "bars" else _draw_likert(plt, spec)
     fig.patch.set_facecolor("white")
     fig.tight_layout()
-    fig.savefig(out_base + ".svg", format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(out_base + ".png", format="png", dpi=150, metadata={"Software": None})
+    fig.savefig(out_base + ".svg", format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    fig.savefig(out_base + ".png", format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
 
 

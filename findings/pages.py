@@ -112,14 +112,19 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
                     item_theme_links: dict) -> tuple[str, str, dict]:
     """A Likert-type matrix: one table (counts and row %), one diverging stacked bar chart."""
     scale = [p.label for p in question.scale]
-    header = ["Item"] + scale + ["Answered", "Related themes"]
-    rows = []
+    header = ["Item"] + scale + ["Answered"]
+    rows, related = [], []
     for _, r in matrix.iterrows():
         n = r["answered"]
         cells = [f"{r[s]} ({fmt_pct(100 * r[s] / n) if n else '–'})" for s in scale]
+        rows.append([md_text(r["item"])] + cells + [n])
         links = item_theme_links.get(r["column"], [])
-        rows.append([md_text(r["item"])] + cells + [n, ", ".join(links) or "–"])
-    table = markdown_table(header, rows, ["l"] + ["r"] * (len(scale) + 1) + ["l"])
+        if links:
+            related.append(f"- **{md_text(r['item'])}**: {', '.join(links)}")
+    table = markdown_table(header, rows, ["l"] + ["r"] * (len(scale) + 1))
+    if related:
+        table += ("\n\nWhat staff wrote about each barrier, in their own words:\n\n"
+                  + "\n".join(related))
     spec = fig.likert_spec(question.id, question.text, list(matrix["item"]), scale,
                            matrix[scale].values.tolist(), list(matrix["answered"]), respondents)
     answered_any = int(matrix["answered"].max()) if len(matrix) else 0
@@ -148,7 +153,7 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
 
 def free_text_fragment(question, answered: int, respondents: int, theme_links: list[str]) -> str:
     links = "".join(f"\n- {l}" for l in theme_links)
-    themes = (f"\n\nThe answers were analysed for themes:{links}\n" if theme_links else
+    themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
               "\n\nThe answers to this question were not analysed for themes in the study.\n")
     return (f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
             f"Free-text question. " + answered_line(answered, respondents)
@@ -290,7 +295,8 @@ def theme_page_path(node) -> str:
 def quote_block(quote, question_label: str) -> str:
     who = f"Participant {quote.label}" if quote.label else "Participant (label not printed)"
     text = md_text(quote.text)
-    return f"> {text}\n>\n> — {who}, answering {question_label}\n"
+    note = f" ({md_text(quote.annotation)})" if getattr(quote, "annotation", None) else ""
+    return f"> {text}\n\n— {who}, answering {question_label}{note}\n{{ .quote-source }}\n"
 
 
 def theme_page(node, analysis, group, instrument, study, stated_by_node: dict, results_links: dict) -> str:
@@ -409,24 +415,34 @@ STATUS_LABEL = {"matches": "✓ matches", "within rounding": "✓ within roundin
 
 
 def stated_figures_page(check: pd.DataFrame, meta) -> tuple[str, str]:
+    """Every stated figure beside the computed one; explanations as numbered notes below."""
     counts = check.status.value_counts()
-    lines = ["# Stated figures check\n",
+    lines = ["---\nhide:\n  - navigation\n---\n", "# Stated figures check\n",
              "Every number the manuscript states about its results, beside the value this site's build "
              "computes from the data files. A figure *matches* when the computed value, rounded as the "
-             "manuscript rounds, is the stated value. Where a stated figure cannot be reproduced, the "
-             "reason is given.\n"]
+             "manuscript rounds, is the stated value. Where a stated figure cannot be reproduced, a note "
+             "below the table gives the reason.\n"]
     if meta.reconstructed:
         lines.append(reconstructed_badge(meta).replace(ROOT, "../"))
     lines.append(markdown_table(["Status", "Figures"],
                                 [[STATUS_LABEL.get(s, s), int(n)] for s, n in counts.items()]) + "\n")
-    rows = []
+    rows, notes = [], []
     for _, r in check.iterrows():
-        rows.append([md_text(r.statement), md_text(r["where"]), _fmt_value(r.stated, r.unit),
-                     _fmt_value(r.computed, r.unit), md_text(r.denominator or "–"),
-                     STATUS_LABEL.get(r.status, r.status), md_text(r.explanation or "")])
-    lines.append(markdown_table(["Stated in the manuscript", "Where", "Stated", "Computed",
-                                 "Denominator", "Status", "Explanation"], rows,
-                                ["l", "l", "r", "r", "l", "l", "l"]))
+        status = STATUS_LABEL.get(r.status, r.status)
+        if isinstance(r.explanation, str) and r.explanation.strip():
+            notes.append((r.id, r.explanation))
+            status += f" ([note {len(notes)}](#note-{r.id}))"
+        computed = _fmt_value(r.computed, r.unit)
+        if isinstance(r.denominator, str) and r.denominator:
+            computed += f"<br>*of {md_text(r.denominator)}*"
+        rows.append([f"“{md_text(r.statement)}”<br>*{md_text(r['where'])}*",
+                     _fmt_value(r.stated, r.unit), computed, status])
+    lines.append(markdown_table(["Stated in the manuscript", "Stated", "Computed", "Status"], rows,
+                                ["l", "r", "r", "l"]))
+    if notes:
+        lines.append("\n## Notes\n")
+        for i, (fid, text) in enumerate(notes, 1):
+            lines.append(f"{i}. <span id=\"note-{fid}\"></span>{md_text(text)}")
     lines.append("\nDownload: [this check (CSV)](data/stated-figures.csv)\n")
     return "\n".join(lines) + "\n", check.to_csv(index=False)
 

@@ -1,0 +1,233 @@
+"""The stated figures: every one is recomputed from the data and either reproduced or explained.
+
+Spot checks recompute figures by hand (pandas, or the raw YAML of the theme codebook), not with the
+code under test.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from findings.codebook import load_instrument
+from findings.config import DATA_DIR
+from findings.errors import DataError
+from findings.responses import load_responses
+from findings.stated import check, load_stated_figures
+from findings.themes import load_themes
+
+FIGURES = DATA_DIR / "stated_figures.yaml"
+PAPER = Path("/work/shared/study/paper.txt")
+RESPONSE_OK = {"matches", "within rounding", "documented conflict"}
+
+
+@pytest.fixture(scope="module")
+def inst():
+    return load_instrument(DATA_DIR / "instrument.yaml")
+
+
+@pytest.fixture(scope="module")
+def themes():
+    return load_themes(DATA_DIR / "themes.yaml")
+
+
+@pytest.fixture(scope="module")
+def responses(inst):
+    return load_responses(DATA_DIR / "responses.csv", inst, DATA_DIR / "responses.meta.yaml")
+
+
+@pytest.fixture(scope="module")
+def figures(inst, themes):
+    return load_stated_figures(FIGURES, inst, themes)
+
+
+@pytest.fixture(scope="module")
+def result(figures, responses, inst, themes):
+    return check(figures, responses, inst, themes).set_index("id")
+
+
+def is_theme(figure) -> bool:
+    return figure.compute["measure"].startswith("theme_")
+
+
+def test_every_response_figure_is_reproduced_or_a_documented_conflict(figures, result):
+    for f in figures:
+        if is_theme(f):
+            continue
+        row = result.loc[f.id]
+        assert row.status in RESPONSE_OK, (f.id, row.stated, row.computed, row.explanation)
+        if row.status == "documented conflict":
+            assert f.conflict and row.explanation == f.conflict
+
+
+def test_only_the_male_share_is_a_documented_conflict(result):
+    conflicts = result[result.status == "documented conflict"]
+    assert list(conflicts.index) == ["male"]
+    assert conflicts.loc["male", "computed"] == pytest.approx(100 * 9 / 63)
+
+
+def test_theme_counts_that_differ_say_why(figures, result):
+    for f in figures:
+        if not is_theme(f):
+            continue
+        row = result.loc[f.id]
+        assert row.status in {"matches", "differs"}, f.id
+        if row.status == "differs":
+            assert "Appendix B quotes" in row.explanation and str(f.value) in row.explanation, f.id
+
+
+def test_the_file_covers_the_results_figures(figures):
+    ids = {f.id for f in figures}
+    assert len(figures) >= 50
+    assert {"respondents", "completed", "female", "male", "q11-agree", "q26-training",
+            "barriers-answered", "practice-answered", "barriers-great-deal-order",
+            "barriers-staff-factors", "suggestions-signposting"} <= ids
+
+
+def test_statements_are_the_manuscripts_words_at_the_line_given(figures):
+    if not PAPER.is_file():
+        pytest.skip("the manuscript text is not available here")
+    lines = PAPER.read_text(encoding="utf-8").split("\n")
+    for f in figures:
+        assert f.statement in lines[f.line - 1], (f.id, f.line)
+        stated = f.value if not isinstance(f.value, list) else None
+        if isinstance(stated, int):
+            words = {5: "five", 6: "six", 7: "Seven", 8: "eight", 10: "Ten", 3: "Three", 4: "four", 0: "none"}
+            assert str(stated) in f.statement or words.get(stated, "?").lower() in f.statement.lower(), f.id
+
+
+# --------------------------------------------------------------------------- spot checks by hand
+
+
+def test_spot_checks_by_hand(responses, result):
+    df = responses.data
+    assert (df.Q2 == "Female").sum() == 54 == result.loc["female", "computed"]
+    assert int(df.finished.sum()) == 44 == result.loc["completed", "computed"]
+    q11 = df.Q11.dropna()
+    agree = 100 * q11.isin(["Strongly agree", "Somewhat agree"]).sum() / len(q11)
+    assert result.loc["q11-agree", "computed"] == pytest.approx(agree)
+    assert round(agree) == 70 and result.loc["q11-agree", "status"] == "matches"
+    q26 = df.Q26.dropna()
+    assert result.loc["q26-training", "computed"] == pytest.approx(100 * (q26 == "Yes").sum() / len(q26))
+    assert result.loc["q26-training", "denominator"] == f"{len(q26)} answered Q26"
+    barriers = df[["Q18_8_TEXT", "Q19", "Q20"]].notna().any(axis=1).sum()
+    assert barriers == 39 == result.loc["barriers-answered", "computed"]
+    assert result.loc["barriers-staff-factors", "denominator"] == \
+        "39 answered any of Q18_8_TEXT, Q19, Q20"
+
+
+def test_theme_count_by_hand_from_the_raw_codebook(result):
+    """Distinct P-labelled participants under one node, read straight from the YAML."""
+    raw = yaml.safe_load((DATA_DIR / "themes.yaml").read_text(encoding="utf-8"))
+
+    def find(nodes, node_id):
+        for n in nodes:
+            if n["id"] == node_id:
+                return n
+            hit = find(n.get("children") or [], node_id)
+            if hit:
+                return hit
+
+    def labels(node):
+        own = {q["label"] for q in node.get("quotes") or [] if str(q.get("label") or "").startswith("P")}
+        return own.union(*(labels(c) for c in node.get("children") or []))
+
+    for fid, node_id in [("barriers-not-equipped", "s3-barriers-provider-not-feeling-able-to-help"),
+                         ("barriers-staff-factors", "s3-barriers-provider-factors"),
+                         ("practice-preparing", "s3-practice-current-preparing-the-service-user-for-the-dating-world")]:
+        assert result.loc[fid, "computed"] == len(labels(find(raw["steps"], node_id))), fid
+    assert result.loc["barriers-not-equipped", "status"] == "matches"  # 10, line 63
+    assert result.loc["barriers-staff-factors", "status"] == "differs"  # 24 quoted against 23
+
+
+def test_matrix_ranking_by_hand(responses, result, inst):
+    df = responses.data
+    great = {i.column: (df[i.column] == "A great deal").sum() for i in inst.question("Q18").items}
+    order = sorted(great, key=great.get, reverse=True)[:4]
+    labels = {i.column: i.label for i in inst.question("Q18").items}
+    assert result.loc["barriers-great-deal-order", "computed"] == " > ".join(labels[c] for c in order)
+    assert result.loc["barriers-great-deal-order", "status"] == "matches"
+
+
+# --------------------------------------------------------------------------- the percent rule
+
+
+def _one(tmp_path, value, inst, themes):
+    path = tmp_path / "figures.yaml"
+    path.write_text(yaml.safe_dump({"figures": [{
+        "id": "single", "value": value, "unit": "percent", "statement": "x",
+        "where": {"section": "Results", "line": 70},
+        "compute": {"measure": "percent", "question": "Q13", "options": ["50-75%", "More than 75%"]},
+    }]}), encoding="utf-8")
+    return load_stated_figures(path, inst, themes)
+
+
+def test_percent_status_rules(tmp_path, responses, inst, themes):
+    df = responses.data
+    q13 = df.Q13.dropna()
+    computed = 100 * q13.isin(["50-75%", "More than 75%"]).sum() / len(q13)  # 37 of 58 = 63.8
+    nearest = int(computed + 0.5)
+    other = int(computed) if nearest != int(computed) else int(computed) + 1
+    for value, status in [(nearest, "matches"), (other, "within rounding"), (nearest + 2, "differs")]:
+        table = check(_one(tmp_path, value, inst, themes), responses, inst, themes)
+        assert table.status.tolist() == [status], (value, computed)
+    table = check(_one(tmp_path, nearest + 2, inst, themes), responses, inst, themes)
+    assert "the data give 63.8%, the manuscript 66" in table.explanation[0]
+
+
+# --------------------------------------------------------------------------- the loader's checks
+
+
+def test_bad_specs_are_all_reported_with_file_and_line(tmp_path, inst, themes):
+    path = tmp_path / "stated.yaml"
+    path.write_text("""\
+figures:
+- id: a
+  value: 1
+  unit: count
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: median, question: Q2}
+- id: b
+  value: 1
+  unit: count
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: count, question: Q99, options: [Female]}
+- id: c
+  value: 1
+  unit: count
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: count, question: Q2, options: [Femal]}
+- id: d
+  value: 1
+  unit: count
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: answered, columns: [Q12x]}
+- id: e
+  value: 1
+  unit: count
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: theme_participants, theme: no-such-theme}
+- id: f
+  value: 1
+  unit: parsecs
+  statement: "x"
+  where: {section: Results, line: 47}
+  compute: {measure: respondents}
+""", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_stated_figures(path, inst, themes)
+    problems = [str(p) for p in info.value.problems]
+    assert len(problems) == 6, problems
+    text = "\n".join(problems)
+    assert "stated.yaml, line 7: a, compute: unknown measure 'median'" in text
+    assert "stated.yaml, line 13: b, compute: unknown question 'Q99'" in text
+    assert "stated.yaml, line 19: c, compute: 'Femal' is not an option of question Q2" in text
+    assert "stated.yaml, line 25: d, compute: unknown column 'Q12x'" in text
+    assert "stated.yaml, line 31: e, compute: unknown theme 'no-such-theme'" in text
+    assert "stated.yaml, line 32: f: unknown unit 'parsecs'; expected one of count, percent" in text
