@@ -123,13 +123,13 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
             related.append(f"- **{md_text(r['item'])}**: {', '.join(links)}")
     table = markdown_table(header, rows, ["l"] + ["r"] * (len(scale) + 1))
     if related:
-        table += ("\n\nWhat staff wrote about each barrier, in their own words:\n\n"
+        table += ("\n\nThemes from the free-text answers that speak to each item:\n\n"
                   + "\n".join(related))
     spec = fig.likert_spec(question.id, question.text, list(matrix["item"]), scale,
                            matrix[scale].values.tolist(), list(matrix["answered"]), respondents)
     answered_any = int(matrix["answered"].max()) if len(matrix) else 0
-    caption = (f"Question {question.number}. Each bar is one barrier, over those who rated it; "
-               f"the centre line separates the lower two points of the scale from the upper two"
+    caption = (f"Question {question.number}. Each bar is one item, over those who rated it; "
+               f"the centre line separates the lower half of the scale from the upper half"
                f"{' (' + RECONSTRUCTED_NOTE + ')' if meta.reconstructed else ''}.")
     notes = []
     if any(i.reconstructed for i in question.items) or getattr(question, "reconstructed", False):
@@ -195,7 +195,7 @@ def instrument_page(instrument, study, meta, links: dict) -> str:
     out = ["# Survey instrument\n",
            "The questionnaire as participants saw it, rendered from the study's codebook "
            f"([download the codebook (YAML)](data/instrument.yaml)). Wording is exactly as printed in "
-           "the manuscript's Appendix A. Parts the manuscript lost are labelled; nothing is filled in.\n"]
+           "the study's published questionnaire. Parts that were lost are labelled; nothing is filled in.\n"]
     info = survey.get("information") or []
     if info:
         out.append("## Participant information and consent\n")
@@ -385,7 +385,8 @@ def coding_process_page(codebook, lineage: dict) -> str:
     """Step 1 codes -> Step 2 themes -> Step 3 merges, navigable. ``lineage``: node id -> later ids."""
     page = "generated/coding-process.md"
     out = ["# The coding process\n",
-           "How the free-text answers were coded, in the three steps of the manuscript's Appendix B. "
+           f"How the free-text answers were coded, step by step ({len(codebook.steps)} steps), as the "
+           "study's qualitative codebook records it. "
            "Each code lists where its quotes went next; follow the links to trace a final theme back to "
            "the first codes. Links between steps are found by matching the quotes each code holds.\n"]
     for step in codebook.steps:

@@ -60,10 +60,10 @@ MEASURES = {
     "theme_largest": ({"themes"}, set()),
 }
 THEME_MEASURES = {"theme_participants", "theme_largest"}
-THEME_FEWER = ("The appendix quotes only some of the answers, so fewer participants can appear "
-               "in it than the manuscript counted.")
-THEME_MORE = ("Some answers carry different participant labels in different places of the appendix "
-              "(see the label warnings of data/themes.yaml), so more can appear.")
+THEME_FEWER = ("The published quotes are only some of the answers, so fewer participants can appear "
+               "in them than the study counted.")
+THEME_MORE = ("Some answers carry different participant labels in different places of the source "
+              "(see the label warnings of the themes file), so more can appear.")
 
 
 @dataclass(frozen=True)
@@ -324,18 +324,18 @@ def theme_explanation(figure: StatedFigure, themes) -> str:
     """Why a theme count computed from the appendix's quotes differs from the stated count."""
     spec = figure.compute
     if spec["measure"] != "theme_participants":
-        return "Computed from the participants quoted in Appendix B, which quotes only some answers."
+        return "Computed from the participants quoted in the qualitative codebook, which holds only some answers."
     node = themes.node(spec["theme"])
     labelled = node.participants()
     bare = {f"P{int(q.label)}" for n in node.walk() for q in n.quotes
             if q.label and not q.label.startswith("P")}
     n = len(labelled)
-    text = (f"Appendix B quotes {n} distinct participant{'s' if n != 1 else ''} with P labels "
+    text = (f"The published quotes name {n} distinct participant{'s' if n != 1 else ''} with P labels "
             f"under ‘{node.title}’")
     if bare - labelled:
         text += (f" ({len(labelled | bare)} if its bare numbers such as [31] are read as participant "
-                 "numbers too; data/themes.yaml reads them as another numbering)")
-    text += f", against the manuscript's {figure.value}. "
+                 "numbers too; the themes file reads them as another numbering)")
+    text += f", against the {figure.value} stated. "
     return text + (THEME_FEWER if len(labelled) < figure.value else THEME_MORE)
 
 

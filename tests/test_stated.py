@@ -74,7 +74,7 @@ def test_theme_counts_that_differ_say_why(figures, result):
         row = result.loc[f.id]
         assert row.status in {"matches", "differs"}, f.id
         if row.status == "differs":
-            assert "Appendix B quotes" in row.explanation and str(f.value) in row.explanation, f.id
+            assert "The published quotes name" in row.explanation and str(f.value) in row.explanation, f.id
 
 
 def test_the_file_covers_the_results_figures(figures):

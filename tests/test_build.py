@@ -1,0 +1,141 @@
+"""The generator as a whole: a second, made-up survey builds with no code change; bad input stops the
+build with one clear message and leaves the last good output untouched."""
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini_survey"
+
+
+def run_build(study: Path, out: Path, cache: Path):
+    return subprocess.run([sys.executable, str(ROOT / "build_tables.py"), "--study", str(study),
+                           "--out", str(out), "--cache", str(cache)],
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+def tree_digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def mini_build(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mini")
+    data = tmp / "data"
+    shutil.copytree(MINI, data)
+    done = run_build(data / "study.yml", tmp / "generated", tmp / "cache")
+    assert done.returncode == 0, done.stderr
+    return tmp
+
+
+def test_a_second_survey_builds_its_own_pages(mini_build):
+    out = mini_build / "generated"
+    for rel in ["instrument.md", "stated-figures.md", "coding-process.md", "themes/m-why-seeds.md",
+                "themes/m-why-company.md", "fragments/questions/A1.md", "fragments/questions/A3.md",
+                "fragments/questions/A4.md", "fragments/table-1.md", "figures/A1.svg", "figures/A1.png",
+                "figures/A3.svg", "data/A2.csv", "data/citation.bib", "variables.yml"]:
+        assert (out / rel).is_file(), rel
+    # no page of the real study leaks into it
+    assert not list(out.rglob("Q11*"))
+
+
+def test_second_survey_counts_and_denominators(mini_build):
+    out = mini_build / "generated"
+    responses = pd.read_csv(MINI / "responses.csv")
+    answered = responses.A2.notna().sum()  # R5 left before A2
+    yes = (responses.A2 == "Yes").sum()
+    assert (answered, yes) == (4, 2)
+    a2 = (out / "fragments/questions/A2.md").read_text()
+    assert f"**{answered} of 5 respondents answered this question** (1 did not" in a2
+    assert "| Yes | 2 | 50% |" in a2 and "| No | 2 | 50% |" in a2
+    a1 = (out / "fragments/questions/A1.md").read_text()
+    assert "| One | 3 | 60% |" in a1 and "| Prefer not to say | 1 | 20% |" in a1
+    csv = pd.read_csv(out / "data/A2.csv")
+    assert csv.set_index("answer").respondents.to_dict() == {"Yes": 2, "No": 2}
+    assert set(csv.answered) == {4} and set(csv.respondents_total) == {5}
+    variables = yaml.safe_load((out / "variables.yml").read_text())
+    assert variables["n"] == {"respondents": 5, "finished": 3, "partial": 2}
+    assert variables["q"]["A2"]["pct"] == {"Yes": 50, "No": 50}
+    assert variables["matrix"]["A3"]["items"]["A3_1"]["count"]["Very"] == 2
+
+
+def test_second_survey_theme_pages_hold_their_quotes(mini_build):
+    seeds = (mini_build / "generated/themes/m-why-seeds.md").read_text()
+    assert "## Seed catalogues" in seeds
+    assert "To pick the best marrow seeds" in seeds and "Participant P1, answering question 4" in seeds
+    assert "My neighbour lends me hers" not in seeds
+    company = (mini_build / "generated/themes/m-why-company.md").read_text()
+    assert "My neighbour lends me hers" in company and "Participant (label not printed)" in company
+    summary = (mini_build / "generated/fragments/themes/m-why.md").read_text()
+    assert "Distinct participants quoted" in summary.splitlines()[0]
+    seeds_row = next(l for l in summary.splitlines() if "[Planning the season]" in l)
+    assert seeds_row.rstrip(" |").split("|")[-3:] == [" 2 ", " 2 ", " 2"]  # stated (seed-theme), quoted, quotes
+
+
+def test_second_survey_stated_figures_are_checked(mini_build):
+    check = pd.read_csv(mini_build / "generated/data/stated-figures.csv").set_index("id")
+    assert check.loc["people", "status"] == "matches"
+    assert check.loc["read-magazines", "status"] == "matches"
+    assert check.loc["seed-theme", "computed"] == 2
+
+
+def test_personal_data_in_the_instrument_is_not_published(mini_build):
+    page = (mini_build / "generated/instrument.md").read_text()
+    assert "tess.tester@example.org" not in page
+    assert "Contact \\[e-mail address removed\\] with questions." in page
+    assert "1 Plot Lane" not in page
+    assert "example.org" not in (mini_build / "generated/data/instrument.yaml").read_text()
+
+
+def test_bad_value_stops_the_build_and_keeps_the_last_good_output(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    out, cache = tmp_path / "generated", tmp_path / "cache"
+    assert run_build(data / "study.yml", out, cache).returncode == 0
+    before = tree_digest(out)
+    csv = (data / "responses.csv").read_text().replace("R3,100,1,One,No", "R3,100,1,Three,No")
+    (data / "responses.csv").write_text(csv)
+    done = run_build(data / "study.yml", out, cache)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "responses.csv" in done.stderr and "R3" in done.stderr and "'Three'" in done.stderr
+    assert "A1" in done.stderr
+    assert tree_digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".generated-")]
+
+
+def test_malformed_yaml_is_reported_with_its_line(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    text = (data / "themes.yaml").read_text().replace("  kind: step\n  line: 6", "  kind: step\n line: [6")
+    (data / "themes.yaml").write_text(text)
+    done = run_build(data / "study.yml", tmp_path / "out", tmp_path / "cache")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "themes.yaml" in done.stderr and "line" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_study_config_naming_an_unknown_question_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "study.yml").write_text((data / "study.yml").read_text().replace("[A3, A4]", "[A3, A9]"))
+    done = run_build(data / "study.yml", tmp_path / "out", tmp_path / "cache")
+    assert done.returncode == 1
+    assert "study.yml" in done.stderr and "unknown question 'A9'" in done.stderr
+
+
+def test_unchanged_figures_come_from_the_cache(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    first = run_build(data / "study.yml", tmp_path / "o1", tmp_path / "cache")
+    second = run_build(data / "study.yml", tmp_path / "o2", tmp_path / "cache")
+    assert "3 drawn, 0 from cache" in first.stdout
+    assert "0 drawn, 3 from cache" in second.stdout
+    assert (tmp_path / "o1/figures/A1.svg").read_bytes() == (tmp_path / "o2/figures/A1.svg").read_bytes()
