@@ -91,8 +91,9 @@ def render(inp: Inputs) -> Output:
                 variables["matrix"][qid] = _matrix_vars(q, m)
             elif q.type == "free_text":
                 n = tables.free_text_answered(data, list(q.columns))
+                in_data = n > 0 or not set(q.columns) <= set(meta.not_reconstructed_columns)
                 out.files[path] = pages.free_text_fragment(q, n, respondents,
-                                                           theme_links_by_question.get(qid, []))
+                                                           theme_links_by_question.get(qid, []), in_data)
                 variables["q"][qid] = {"number": q.number, "answered": n,
                                        "not_answered": respondents - n}
             else:

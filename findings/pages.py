@@ -151,7 +151,12 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
     return "\n".join(md), csv.to_csv(index=False), spec
 
 
-def free_text_fragment(question, answered: int, respondents: int, theme_links: list[str]) -> str:
+def free_text_fragment(question, answered: int, respondents: int, theme_links: list[str],
+                       in_data: bool = True) -> str:
+    if not in_data:
+        return (f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
+                "Free-text question. Its answers are not part of the data this site is built from, so "
+                f"not even the number who answered can be shown. [About the data]({ROOT}data/index.md)\n")
     links = "".join(f"\n- {l}" for l in theme_links)
     themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
               "\n\nThe answers to this question were not analysed for themes in the study.\n")
