@@ -95,7 +95,7 @@ def choice_fragment(question, qtable, meta, section_page: str | None, results_li
     caption = (f"Question {question.number}. {qtable.answered} of {qtable.respondents} respondents "
                f"answered{' (' + RECONSTRUCTED_NOTE + ')' if meta.reconstructed else ''}.")
     md = [
-        f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n",
+        f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n",
         answered_line(qtable.answered, qtable.respondents) + "\n",
         table + "\n",
         figure_block(ROOT, name, spec, caption),
@@ -139,7 +139,7 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
                      f"[see the instrument]({ROOT}generated/instrument.md#{question_anchor(question.id)}) "
                      "for the source of each.\n")
     md = [
-        f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n",
+        f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n",
         answered_line(answered_any, respondents, "rated at least one item") + "\n",
         *notes,
         table + "\n",
@@ -154,20 +154,20 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
 def free_text_fragment(question, answered: int, respondents: int, theme_links: list[str],
                        in_data: bool = True) -> str:
     if not in_data:
-        return (f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
+        return (f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
                 "Free-text question. Its answers are not part of the data this site is built from, so "
                 f"not even the number who answered can be shown. [About the data]({ROOT}data/index.md)\n")
     links = "".join(f"\n- {l}" for l in theme_links)
     themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
               "\n\nThe answers to this question were not analysed for themes in the study.\n")
-    return (f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
+    return (f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
             f"Free-text question. " + answered_line(answered, respondents)
             + " The individual answers are not published; the study published selected quotes, "
               "which appear on the theme pages." + themes)
 
 
 def unavailable_fragment(question) -> str:
-    return (f"### {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
+    return (f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
             '!!! info "Results not available"\n    The answer options of this question were printed in a '
             "table that the manuscript's text does not include, so neither its items nor its results "
             "can be shown. Nothing has been made up in their place.\n")
