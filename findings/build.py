@@ -65,7 +65,7 @@ def render(inp: Inputs) -> Output:
     results_links = {q: s.page for s in study.sections for q in s.questions}
     final = themes.final_analyses()
     top_nodes, theme_paths = _final_theme_nodes(final)
-    theme_links_by_question = _theme_links_by_question(final, top_nodes)
+    theme_links_by_question = pages.theme_links_by_question(final, top_nodes)
 
     variables = {"study": _study_vars(study), "reconstructed": bool(meta.reconstructed),
                  "data_title": meta.title, "data_note": meta.note,
@@ -85,7 +85,7 @@ def render(inp: Inputs) -> Output:
             elif q.type == "matrix":
                 m = tables.matrix_table(data, q)
                 md, csv, spec = pages.matrix_fragment(
-                    q, m, respondents, meta, _item_theme_links(study, themes, top_nodes))
+                    q, m, respondents, meta, pages.item_theme_links(study.item_themes, themes, top_nodes))
                 out.files[path], out.files[f"data/{qid}.csv"] = md, csv
                 out.specs.append(spec)
                 variables["matrix"][qid] = _matrix_vars(q, m)
@@ -127,7 +127,7 @@ def render(inp: Inputs) -> Output:
         variables["themes"][node.id] = {"title": node.title,
                                         "participants": len(node.participants()),
                                         "stated": stated_by_node.get(node.id)}
-    out.files["fragments/themes/index.md"] = _theme_index(final, top_nodes)
+    out.files["fragments/themes/index.md"] = pages.theme_index_fragment(final, top_nodes)
 
     lineage = tables.theme_lineage(themes)
     out.files["coding-process.md"] = pages.coding_process_page(themes, lineage)
@@ -216,43 +216,6 @@ def _walk_node(node):
     yield node
     for c in node.children:
         yield from _walk_node(c)
-
-
-def _theme_links_by_question(final, top_nodes) -> dict:
-    """question id -> markdown links to the final theme pages whose quotes answer it."""
-    links: dict[str, list[str]] = {}
-    for analysis in final:
-        for q in analysis.questions:
-            for nid, node in top_nodes.items():
-                if node.id == nid and node.analysis_id == analysis.id:
-                    link = f"[{pages.md_text(node.title)}]({pages.ROOT}{pages.theme_page_path(node)})"
-                    links.setdefault(q, [])
-                    if link not in links[q]:
-                        links[q].append(link)
-    return links
-
-
-def _item_theme_links(study, themes, top_nodes) -> dict:
-    out = {}
-    for col, ids in study.item_themes.items():
-        out[col] = []
-        for i in ids:
-            node = themes.node(i)
-            top = top_nodes.get(i, node)
-            anchor = "" if top.id == node.id else f"#{node.id}"
-            out[col].append(f"[{pages.md_text(node.title)}]({pages.ROOT}{pages.theme_page_path(top)}{anchor})")
-    return out
-
-
-def _theme_index(final, top_nodes) -> str:
-    lines = []
-    for analysis in final:
-        lines.append(f"- **{pages.md_text(analysis.title)}**")
-        for nid, node in top_nodes.items():
-            if nid == node.id and node.analysis_id == analysis.id:
-                lines.append(f"    - [{pages.md_text(node.title)}]({pages.ROOT}{pages.theme_page_path(node)})"
-                             f" ({len(node.participants())} participants quoted)")
-    return "\n".join(lines) + "\n"
 
 
 def _choice_vars(q, t) -> dict:

@@ -313,7 +313,9 @@ def theme_page(node, analysis, group, instrument, study, stated_by_node: dict, r
     stated = stated_by_node.get(node.id)
     out = [f"# {md_text(node.title)}\n",
            f"*Theme in: {md_text(crumbs)}*\n"]
-    summary = f"Quotes from **{participants} distinct labelled participants** are published for this theme"
+    summary = (f"**{_plural(len(_quotes(node)), 'quote')}** from "
+               f"**{_plural(participants, 'distinct labelled participant')}** are published for this theme"
+               " (a participant label printed as a bare number is kept as printed but not counted)")
     if stated is not None:
         summary += (f"; the manuscript reports that **{stated}** participants' answers were coded to it "
                     "(the appendix quotes only some of them)")
@@ -413,6 +415,51 @@ def _coding_tree(node, out, depth, lineage, codebook):
         out.append(f"{'    ' * depth}- <span id=\"{child.id}\"></span>**{md_text(child.title)}** "
                    f"({n} quote{'s' if n != 1 else ''}){nxt}")
         _coding_tree(child, out, depth + 1, lineage, codebook)
+
+
+# ---------------------------------------------------------------- linked views
+def theme_links_by_question(final, top_nodes) -> dict:
+    """question id -> markdown links to the final theme pages whose analysis codes it."""
+    links: dict[str, list[str]] = {}
+    for analysis in final:
+        for q in analysis.questions:
+            for nid, node in top_nodes.items():
+                if node.id == nid and node.analysis_id == analysis.id:
+                    link = f"[{md_text(node.title)}]({ROOT}{theme_page_path(node)})"
+                    links.setdefault(q, [])
+                    if link not in links[q]:
+                        links[q].append(link)
+    return links
+
+
+def item_theme_links(item_themes: dict, themes, top_nodes) -> dict:
+    """matrix item column -> markdown links to the theme (or sub-theme section) speaking to it."""
+    out = {}
+    for col, ids in item_themes.items():
+        out[col] = []
+        for i in ids:
+            node = themes.node(i)
+            top = top_nodes.get(i, node)
+            anchor = "" if top.id == node.id else f"#{node.id}"
+            out[col].append(f"[{md_text(node.title)}]({ROOT}{theme_page_path(top)}{anchor})")
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def theme_index_fragment(final, top_nodes) -> str:
+    """Every final theme page, by analysis, with its number of quotes and labelled participants."""
+    lines = []
+    for analysis in final:
+        lines.append(f"- **{md_text(analysis.title)}**")
+        for nid, node in top_nodes.items():
+            if nid == node.id and node.analysis_id == analysis.id:
+                lines.append(f"    - [{md_text(node.title)}]({ROOT}{theme_page_path(node)}) "
+                             f"({_plural(len(_quotes(node)), 'quote')}; "
+                             f"{_plural(len(node.participants()), 'labelled participant')})")
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- stated figures
