@@ -1,12 +1,16 @@
 """Page weight: what each page of the site transfers, by kind, against a budget.
 
 Loads every page in a fresh Chromium context (cold cache), scrolls to its end so that lazily
-loaded charts load too, adds up the bodies of all responses, page and worker alike, by kind (HTML, CSS, JS, fonts, images, search index, other), and writes
-the table to RESULTS.md. Sizes are as served by the local server (uncompressed) and, in the
-"gzip" column, as a compressing host such as GitHub Pages would roughly send them.
+loaded charts load too, adds up the bodies of all responses, page and worker alike, by kind
+(HTML, CSS, JS, fonts, images, search index, other), and writes the table to RESULTS.md. Sizes by
+kind are uncompressed (the budget applies to them); two totals follow: the bodies gzip-compressed
+here (an estimate of what a compressing host sends, the same in both server modes) and the bytes
+the server actually sent (its Content-Length), which with the default GitHub Pages-like server
+are compressed.
 
-    .venv/bin/python tests/benchmarks/page_weight.py            # build the site, then measure
+    .venv/bin/python tests/benchmarks/page_weight.py              # build the site, then measure
     .venv/bin/python tests/benchmarks/page_weight.py --site site  # measure an existing build
+    .venv/bin/python tests/benchmarks/page_weight.py --plain      # plain http.server, no gzip
 
 Exits 1 if a page is over budget.
 """
@@ -19,7 +23,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from benchsite import CHROMIUM, CHROMIUM_ARGS, build_site, serve, site_pages, write_section
+from benchsite import (CHROMIUM, CHROMIUM_ARGS, SERVER_MODES, add_server_option, build_site, serve, site_pages,
+                       write_section)
 
 KINDS = ("html", "css", "js", "fonts", "images", "search index", "other")
 # Budget per page in bytes, uncompressed (what the local server sends).
@@ -52,9 +57,9 @@ def kind_of(url: str, resource_type: str) -> str:
 
 
 def measure(browser, url: str) -> dict[str, list[int]]:
-    """Bytes by kind for one cold page load: {kind: [raw, gzip]}."""
+    """Bytes by kind for one cold page load: {kind: [uncompressed, gzip estimate, as sent]}."""
     context = browser.new_context()
-    sizes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    sizes: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     bodies = []
     context.on("response", lambda response: bodies.append(response))
     page = context.new_page()
@@ -75,6 +80,8 @@ def measure(browser, url: str) -> dict[str, list[int]]:
         entry = sizes[kind_of(response.url, response.request.resource_type)]
         entry[0] += len(body)
         entry[1] += len(gzip.compress(body, 6))
+        # What the server sent: its Content-Length (Playwright reports 0 body bytes for worker requests)
+        entry[2] += int(response.headers.get("content-length", len(body)))
     context.close()
     return sizes
 
@@ -86,42 +93,48 @@ def kb(n: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, help="an already built site folder (default: build one)")
+    add_server_option(parser)
     args = parser.parse_args()
     site = build_site(args.site)
     from playwright.sync_api import sync_playwright
 
     rows, over = [], []
-    with serve(site) as base, sync_playwright() as playwright:
+    with serve(site, args.mode) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path in site_pages(site):
             sizes = measure(browser, base + path)
             raw = {k: sizes[k][0] if k in sizes else 0 for k in KINDS}
             total = sum(raw.values())
             zipped = sum(v[1] for v in sizes.values())
-            rows.append((path, raw, total, zipped))
+            sent = sum(v[2] for v in sizes.values())
+            rows.append((path, raw, total, zipped, sent))
             for kind, limit in BUDGET.items():
                 value = total if kind == "total" else raw[kind]
                 if value > limit:
                     over.append(f"/{path}: {kind} {kb(value)} kB > budget {kb(limit)} kB")
         browser.close()
 
-    header = "| page | " + " | ".join(KINDS) + " | total | total, gzip |"
-    lines = [header, "|" + " --- |" * (len(KINDS) + 3)]
-    for path, raw, total, zipped in rows:
-        lines.append(f"| /{path} | " + " | ".join(kb(raw[k]) for k in KINDS) + f" | {kb(total)} | {kb(zipped)} |")
+    header = "| page | " + " | ".join(KINDS) + " | total | total, gzip estimate | total, as sent |"
+    lines = [header, "|" + " --- |" * (len(KINDS) + 4)]
+    for path, raw, total, zipped, sent in rows:
+        lines.append(f"| /{path} | " + " | ".join(kb(raw[k]) for k in KINDS)
+                     + f" | {kb(total)} | {kb(zipped)} | {kb(sent)} |")
     budget = ", ".join(f"{k} {kb(v)}" for k, v in BUDGET.items())
     verdict = "All pages are within budget." if not over else "Over budget:\n\n" + "\n".join(f"- {o}" for o in over)
     write_section(
-        "page-weight",
-        f"""## Page weight
+        "page-weight-plain" if args.mode == "plain" else "page-weight",
+        f"""## Page weight{', plain server (no compression)' if args.mode == 'plain' else ''}
 
 Measured {datetime.date.today():%d %B %Y} with
-`.venv/bin/python tests/benchmarks/page_weight.py{' --site ' + str(args.site) if args.site else ''}`:
+`.venv/bin/python tests/benchmarks/page_weight.py{' --site ' + str(args.site) if args.site else ''}{' --plain' if args.mode == 'plain' else ''}`,
+site {SERVER_MODES[args.mode]}:
 every page loaded once in a fresh Chromium context (cold cache) and scrolled to its end (charts
 load lazily), all responses of the page and its search worker added up by kind. Sizes in kB
-(1,000 bytes), uncompressed as served; the last column is the same total gzip-compressed,
-roughly what a compressing host sends. The 1.9 kB of images on pages without charts is the
-favicon.
+(1,000 bytes). The sizes by kind and "total" are uncompressed (the budget applies to them);
+"total, gzip estimate" is every body gzip-compressed (level 6) by the script, images included;
+"total, as sent" is what the server sent (the sum of its Content-Length headers), compressed
+for text files when served like GitHub Pages. The 1.9 kB of images on pages without charts is
+the favicon.
 
 Budget per page (kB, uncompressed): {budget}.
 
