@@ -45,7 +45,7 @@ def load(study_path: Path) -> Inputs:
     instrument = load_instrument(study.files["instrument"])
     responses = load_responses(study.files["responses"], instrument, study.files["responses_meta"])
     themes = load_themes(study.files["themes"], {q.id for q in instrument.questions})
-    node_ids = {n.id for n in _walk_all(themes)}
+    node_ids = {n.id for step in themes.steps for n in step.walk()}
     check_references(study, {q.id for q in instrument.questions}, node_ids,
                      set(instrument.data_columns()))
     figures_ = stated.load_stated_figures(study.files["stated_figures"], instrument, themes)
@@ -123,7 +123,7 @@ def render(inp: Inputs) -> Output:
                 continue
             out.files[pages.theme_page_path(node).removeprefix("generated/")] = pages.theme_page(
                 node, analysis, group, instrument, study, stated_by_node, results_links)
-    for node in _walk_all(themes):
+    for node in (n for step in themes.steps for n in step.walk()):
         variables["themes"][node.id] = {"title": node.title,
                                         "participants": len(node.participants()),
                                         "stated": stated_by_node.get(node.id)}
@@ -183,15 +183,6 @@ def build(study_path: Path = config.STUDY_CONFIG, out_dir: Path = config.GENERAT
 
 
 # ---------------------------------------------------------------- small helpers
-def _walk_all(themes):
-    def walk(node):
-        yield node
-        for c in node.children:
-            yield from walk(c)
-    for step in themes.steps:
-        yield from walk(step)
-
-
 def _final_theme_nodes(final):
     """Top-level themes of the final analyses (children of the analysis, or of its groups).
 
@@ -207,15 +198,9 @@ def _final_theme_nodes(final):
             else:
                 paths[child.id] = (child, None)
     for theme, _ in paths.values():
-        for n in _walk_node(theme):
+        for n in theme.walk():
             top_for[n.id] = theme
     return {k: v for k, v in top_for.items() if v is not None}, paths
-
-
-def _walk_node(node):
-    yield node
-    for c in node.children:
-        yield from _walk_node(c)
 
 
 def _choice_vars(q, t) -> dict:

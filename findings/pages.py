@@ -313,14 +313,14 @@ def theme_page(node, analysis, group, instrument, study, stated_by_node: dict, r
     stated = stated_by_node.get(node.id)
     out = [f"# {md_text(node.title)}\n",
            f"*Theme in: {md_text(crumbs)}*\n"]
-    summary = (f"**{_plural(len(_quotes(node)), 'quote')}** from "
+    summary = (f"**{_plural(len(node.all_quotes()), 'quote')}** from "
                f"**{_plural(participants, 'distinct labelled participant')}** are published for this theme"
                " (a participant label printed as a bare number is kept as printed but not counted)")
     if stated is not None:
         summary += (f"; the manuscript reports that **{stated}** participants' answers were coded to it "
                     "(the appendix quotes only some of them)")
     out.append(summary + ".\n")
-    qs = sorted({q.question for q in _quotes(node) if q.question})
+    qs = sorted({q.question for q in node.all_quotes() if q.question})
     if qs:
         out.append("Answers to: " + "; ".join(
             f"[question {instrument.question(q).number}]({rel(page, 'generated/instrument.md')}"
@@ -341,19 +341,12 @@ def theme_page(node, analysis, group, instrument, study, stated_by_node: dict, r
         if s is not None:
             line += f"; {s} coded according to the manuscript"
         out.append(f"*{line}.*\n")
-        for quote in _quotes(sub):
+        for quote in sub.all_quotes():
             out.append(quote_block(quote, qlabel(quote.question)))
     out.append(f"[All themes]({rel(page, 'themes/index.md')}) · "
                f"[How the themes were built]({rel(page, 'generated/coding-process.md')}"
                f"#{analysis.id})\n")
     return "\n".join(out) + "\n"
-
-
-def _quotes(node) -> list:
-    out = list(node.quotes)
-    for c in node.children:
-        out += _quotes(c)
-    return out
 
 
 def _question_labeller(instrument):
@@ -407,7 +400,7 @@ def coding_process_page(codebook, lineage: dict) -> str:
 
 def _coding_tree(node, out, depth, lineage, codebook):
     for child in node.children:
-        n = len(_quotes(child))
+        n = len(child.all_quotes())
         later = lineage.get(child.id, [])
         nxt = ""
         if later:
@@ -457,7 +450,7 @@ def theme_index_fragment(final, top_nodes) -> str:
         for nid, node in top_nodes.items():
             if nid == node.id and node.analysis_id == analysis.id:
                 lines.append(f"    - [{md_text(node.title)}]({ROOT}{theme_page_path(node)}) "
-                             f"({_plural(len(_quotes(node)), 'quote')}; "
+                             f"({_plural(len(node.all_quotes()), 'quote')}; "
                              f"{_plural(len(node.participants()), 'labelled participant')})")
     return "\n".join(lines) + "\n"
 

@@ -129,25 +129,13 @@ def theme_summary(analysis) -> pd.DataFrame:
 
     def walk(node, depth):
         for child in node.children:
-            quotes = _all_quotes(child)
+            quotes = child.all_quotes()
             rows.append({"id": child.id, "title": child.title, "kind": child.kind, "depth": depth,
                          "participants": len(child.participants()), "quotes": len(quotes)})
             walk(child, depth + 1)
 
     walk(analysis, 0)
     return pd.DataFrame(rows, columns=["id", "title", "kind", "depth", "participants", "quotes"])
-
-
-def _all_quotes(node) -> list:
-    out = list(node.quotes)
-    for child in node.children:
-        out.extend(_all_quotes(child))
-    return out
-
-
-def all_quotes(node) -> list:
-    """Every quote in a node and its descendants, in document order."""
-    return _all_quotes(node)
 
 
 def _norm_quote(text: str) -> str:
@@ -166,21 +154,15 @@ def theme_lineage(codebook) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for earlier, later in zip(steps, steps[1:]):
         holders: dict[str, list[str]] = {}
-        for node in _descendants(later):
+        for node in list(later.walk())[1:]:
             for q in node.quotes:
                 holders.setdefault(_norm_quote(q.text), []).append(node.id)
-        for node in _descendants(earlier):
+        for node in list(earlier.walk())[1:]:
             targets: list[str] = []
-            for q in all_quotes(node):
+            for q in node.all_quotes():
                 for nid in holders.get(_norm_quote(q.text), []):
                     if nid not in targets:
                         targets.append(nid)
             if targets:
                 out[node.id] = targets
     return out
-
-
-def _descendants(node):
-    for c in node.children:
-        yield c
-        yield from _descendants(c)

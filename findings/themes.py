@@ -61,6 +61,10 @@ class Node:
         for child in self.children:
             yield from child.walk()
 
+    def all_quotes(self) -> list[Quote]:
+        """Every quote in this node and its descendants, in document order."""
+        return [q for n in self.walk() for q in n.quotes]
+
     def participants(self) -> set[str]:
         """Normalised participant labels quoted in this node and its descendants."""
         return {q.participant for n in self.walk() for q in n.quotes if q.participant}
