@@ -54,7 +54,7 @@ def load(study_path: Path) -> Inputs:
 
 def render(inp: Inputs) -> Output:
     """Compute every table and render every page, fragment, CSV, figure spec and variable."""
-    out = Output(warnings=list(getattr(inp.themes, "warnings", [])))
+    out = Output(warnings=list(inp.themes.warnings))
     study, instrument, themes = inp.study, inp.instrument, inp.themes
     data, meta = inp.responses.data, inp.responses.meta
     respondents = len(data)
@@ -66,6 +66,7 @@ def render(inp: Inputs) -> Output:
     final = themes.final_analyses()
     top_nodes, theme_paths = _final_theme_nodes(final)
     theme_links_by_question = pages.theme_links_by_question(final, top_nodes)
+    item_links = pages.item_theme_links(study.item_themes, themes, top_nodes)
 
     variables = {"study": _study_vars(study), "reconstructed": bool(meta.reconstructed),
                  "data_title": meta.title, "data_note": meta.note,
@@ -84,8 +85,7 @@ def render(inp: Inputs) -> Output:
                 variables["q"][qid] = {"number": q.number, "available": False}
             elif q.type == "matrix":
                 m = tables.matrix_table(data, q)
-                md, csv, spec = pages.matrix_fragment(
-                    q, m, respondents, meta, pages.item_theme_links(study.item_themes, themes, top_nodes))
+                md, csv, spec = pages.matrix_fragment(q, m, respondents, meta, item_links)
                 out.files[path], out.files[f"data/{qid}.csv"] = md, csv
                 out.specs.append(spec)
                 variables["matrix"][qid] = _matrix_vars(q, m)
@@ -98,7 +98,7 @@ def render(inp: Inputs) -> Output:
                                        "not_answered": respondents - n}
             else:
                 t = tables.single_choice_table(data, q)
-                md, csv, spec = pages.choice_fragment(q, t, meta, section.page)
+                md, csv, spec = pages.choice_fragment(q, t, meta)
                 out.files[path], out.files[f"data/{qid}.csv"] = md, csv
                 out.specs.append(spec)
                 variables["q"][qid] = _choice_vars(q, t)
@@ -107,7 +107,7 @@ def render(inp: Inputs) -> Output:
     chars = [instrument.question(q) for q in study.characteristics]
     t1 = tables.characteristics_table(data, chars)
     out.files["fragments/table-1.md"], out.files["data/table-1.csv"] = \
-        pages.characteristics_fragment(t1, chars, meta)
+        pages.characteristics_fragment(t1, chars)
     for q in chars:
         if q.id not in variables["q"]:
             variables["q"][q.id] = _choice_vars(q, tables.single_choice_table(data, q))
@@ -131,7 +131,7 @@ def render(inp: Inputs) -> Output:
 
     lineage = tables.theme_lineage(themes)
     out.files["coding-process.md"] = pages.coding_process_page(themes, lineage)
-    out.files["instrument.md"] = pages.instrument_page(instrument, study, meta, results_links)
+    out.files["instrument.md"] = pages.instrument_page(instrument, results_links)
     page, csv = pages.stated_figures_page(check, meta)
     out.files["stated-figures.md"], out.files["data/stated-figures.csv"] = page, csv
     out.files["data/citation.bib"] = pages.bibtex(study)

@@ -83,7 +83,7 @@ def answered_line(answered: int, respondents: int, what: str = "answered this qu
             f" ({respondents - answered} did not: they skipped it or left the survey before it).")
 
 
-def choice_fragment(question, qtable, meta, section_page: str | None, results_link=True) -> tuple[str, str, dict]:
+def choice_fragment(question, qtable, meta) -> tuple[str, str, dict]:
     """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv, spec)."""
     name = question.id
     counts = qtable.counts
@@ -145,7 +145,7 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
         table + "\n",
         figure_block(ROOT, question.id, spec, caption),
     ]
-    csv = matrix.rename(columns={"item": "item", "column": "column"}).copy()
+    csv = matrix.copy()
     csv.insert(0, "question", question.id)
     csv["respondents_total"] = respondents
     return "\n".join(md), csv.to_csv(index=False), spec
@@ -173,7 +173,7 @@ def unavailable_fragment(question) -> str:
             "can be shown. Nothing has been made up in their place.\n")
 
 
-def characteristics_fragment(table1: pd.DataFrame, questions, meta) -> tuple[str, str]:
+def characteristics_fragment(table1: pd.DataFrame, questions) -> tuple[str, str]:
     """'Table 1': participant characteristics, one block per question with its own n."""
     rows = []
     for q in questions:
@@ -190,7 +190,7 @@ def characteristics_fragment(table1: pd.DataFrame, questions, meta) -> tuple[str
 
 
 # ---------------------------------------------------------------- instrument
-def instrument_page(instrument, study, meta, links: dict) -> str:
+def instrument_page(instrument, links: dict) -> str:
     """The survey as participants saw it, rendered from the codebook; each question links to results.
 
     ``links``: question id -> docs-relative page of its results (or absent).
@@ -199,7 +199,7 @@ def instrument_page(instrument, study, meta, links: dict) -> str:
     survey = instrument.survey
     out = ["# Survey instrument\n",
            "The questionnaire as participants saw it, rendered from the study's codebook "
-           f"([download the codebook (YAML)](data/instrument.yaml)). Wording is exactly as printed in "
+           "([download the codebook (YAML)](data/instrument.yaml)). Wording is exactly as printed in "
            "the study's published questionnaire. Parts that were lost are labelled; nothing is filled in.\n"]
     info = survey.get("information") or []
     if info:
@@ -383,7 +383,6 @@ def theme_summary_fragment(analysis, summary: pd.DataFrame, stated_by_node: dict
 
 def coding_process_page(codebook, lineage: dict) -> str:
     """Step 1 codes -> Step 2 themes -> Step 3 merges, navigable. ``lineage``: node id -> later ids."""
-    page = "generated/coding-process.md"
     out = ["# The coding process\n",
            f"How the free-text answers were coded, step by step ({len(codebook.steps)} steps), as the "
            "study's qualitative codebook records it. "
