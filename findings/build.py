@@ -92,8 +92,13 @@ def render(inp: Inputs) -> Output:
             elif q.type == "free_text":
                 n = tables.free_text_answered(data, list(q.columns))
                 in_data = n > 0 or not set(q.columns) <= set(meta.not_reconstructed_columns)
-                out.files[path] = pages.free_text_fragment(q, n, respondents,
-                                                           theme_links_by_question.get(qid, []), in_data)
+                shown = None
+                if q.condition is not None:
+                    about = instrument.question(q.condition.question).number
+                    shown = (tables.shown_to(data, q.condition),
+                             f"answered “{q.condition.equals}” to question {about}")
+                out.files[path] = pages.free_text_fragment(
+                    q, n, respondents, theme_links_by_question.get(qid, []), in_data, shown)
                 variables["q"][qid] = {"number": q.number, "answered": n,
                                        "not_answered": respondents - n}
             else:

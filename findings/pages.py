@@ -152,7 +152,11 @@ def matrix_fragment(question, matrix: pd.DataFrame, respondents: int, meta,
 
 
 def free_text_fragment(question, answered: int, respondents: int, theme_links: list[str],
-                       in_data: bool = True) -> str:
+                       in_data: bool = True, shown: tuple[int, str] | None = None) -> str:
+    """A free-text question: how many answered it, and the themes its answers were coded to.
+
+    ``shown``: for a conditional question, (how many it was shown to, what made them see it).
+    """
     if not in_data:
         return (f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
                 "Free-text question. Its answers are not part of the data this site is built from, so "
@@ -160,8 +164,13 @@ def free_text_fragment(question, answered: int, respondents: int, theme_links: l
     links = "".join(f"\n- {l}" for l in theme_links)
     themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
               "\n\nThe answers to this question were not analysed for themes in the study.\n")
+    if shown is not None:
+        count = (f"**{answered} of the {shown[0]} respondents who {shown[1]} answered this question** "
+                 "(it was shown only to them).")
+    else:
+        count = answered_line(answered, respondents)
     return (f"## {question.number}. {md_text(question.text)} {{ #{question_anchor(question.id)} }}\n\n"
-            f"Free-text question. " + answered_line(answered, respondents)
+            f"Free-text question. " + count
             + " The individual answers are not published; the study published selected quotes, "
               "which appear on the theme pages." + themes)
 

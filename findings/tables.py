@@ -103,6 +103,11 @@ def free_text_answered(responses: pd.DataFrame, columns: list[str]) -> int:
     return int(mask.sum())
 
 
+def shown_to(responses: pd.DataFrame, condition) -> int:
+    """How many respondents a conditional question was shown to (their answer met the condition)."""
+    return int((responses[condition.question] == condition.equals).sum())
+
+
 def characteristics_table(responses: pd.DataFrame, questions) -> pd.DataFrame:
     """'Table 1': every option of each characteristics question, stacked, with per-question n.
 

@@ -247,3 +247,12 @@ def test_an_undefined_variable_fails_the_build(built_site, tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode != 0
     assert "respondants" in done.stdout + done.stderr, done.stderr[-2000:]
+
+
+def test_a_conditional_question_counts_over_those_it_was_shown_to(built_site):
+    responses = pd.read_csv(ROOT / "data/responses.csv", keep_default_na=False).replace("", pd.NA)
+    said_yes = int((responses.Q26 == "Yes").sum())
+    answered = int(responses.Q26a.notna().sum())
+    page = parse(built_site / "results/current-practice/index.html").visible
+    assert (f"{answered} of the {said_yes} respondents who answered “Yes” to question 26 answered "
+            "this question (it was shown only to them)") in page

@@ -68,3 +68,10 @@ def test_characteristics_table_keeps_each_questions_own_n():
     assert t1[t1.question_id == "Q1"].answered.unique().tolist() == [3]
     assert t1[t1.question_id == "Q2"].answered.unique().tolist() == [1]
     assert t1[(t1.question_id == "Q2") & (t1.option == "X")].percent.item() == 100.0
+
+
+def test_shown_to_counts_those_who_met_the_condition():
+    from findings.codebook import Condition
+
+    df = pd.DataFrame({"Q26": ["Yes", "No", "Yes", np.nan]})
+    assert tables.shown_to(df, Condition("Q26", "Yes")) == 2
