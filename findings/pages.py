@@ -252,7 +252,7 @@ def instrument_page(instrument, links: dict) -> str:
             extra.append(f"shown only if the answer to question "
                          f"{instrument.question(q.condition.question).number} was “{q.condition.equals}”")
         out.append(f"*{kind.capitalize()}*{'; ' + '; '.join(extra) if extra else ''}. "
-                   f"Export column{'s' if len(q.columns) != 1 else ''}: "
+                   f"Export column{'s' if len(q.all_columns) != 1 else ''}: "
                    f"{', '.join('`' + c + '`' for c in q.all_columns) or 'none'}.\n")
         if q.options:
             for o in q.options:

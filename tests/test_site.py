@@ -256,3 +256,16 @@ def test_a_conditional_question_counts_over_those_it_was_shown_to(built_site):
     page = parse(built_site / "results/current-practice/index.html").visible
     assert (f"{answered} of the {said_yes} respondents who answered “Yes” to question 26 answered "
             "this question (it was shown only to them)") in page
+
+
+def test_no_markdown_is_left_unrendered(built_site):
+    """Admonitions, emphasis and macros all rendered: none of their syntax shows as text."""
+    leftovers = []
+    for path in sorted(built_site.rglob("index.html")):
+        page = parse(path)
+        for mark in ("??? ", "!!! ", "**", "{{", "{%", "@@ROOT@@", "{ #"):
+            if mark in page.visible:
+                leftovers.append(f"{path.relative_to(built_site)}: {mark!r}")
+        if "<pre>" in path.read_text():  # an indented block that should have been an admonition
+            leftovers.append(f"{path.relative_to(built_site)}: a code block")
+    assert not leftovers, leftovers
