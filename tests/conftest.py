@@ -26,18 +26,11 @@ from pathlib import Path
 
 import pytest
 
+from chromium_launch import CHROMIUM_ARGS
+from chromium_launch import CHROMIUM as _CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = Path(_CHROMIUM)
 
 
 def _run(command: list[str], what: str) -> None:

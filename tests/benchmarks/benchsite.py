@@ -30,17 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(HERE.parent))  # tests/: the shared Chromium launch settings
+from chromium_launch import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (re-exported to the scripts)
 
 
 def build_site(site: Path | None) -> Path:
