@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Build the site's generated pages: data/ -> docs/generated/ (then `mkdocs build` publishes them).
+"""Build the site's generated pages: data/ -> build/ (then `mkdocs build` publishes them).
 
-    python build_tables.py [--study data/study.yml] [--out docs/generated]
+    python build_tables.py [--study data/study.yml] [--out build] [--cache .cache]
 
 Bad input stops the build with one message naming the file, the line or row and the problem, exit
-status 1, and the previous docs/generated/ left as it was.
+status 1, and the previous build/ left as it was.
 """
 from __future__ import annotations
 
@@ -12,23 +12,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from findings import config
+from findings import paths
 from findings.errors import DataError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--study", type=Path, default=config.STUDY_CONFIG,
+    parser.add_argument("--study", type=Path, default=paths.STUDY_CONFIG,
                         help="the study's configuration file (default: data/study.yml)")
-    parser.add_argument("--out", type=Path, default=config.GENERATED_DIR,
-                        help="where to write the generated pages (default: docs/generated)")
-    parser.add_argument("--cache", type=Path, default=config.CACHE_DIR,
-                        help="where unchanged figures are kept between builds (default: .cache)")
+    parser.add_argument("--out", type=Path, default=paths.BUILD_DIR,
+                        help="where to write the site's source tree (default: build)")
+    parser.add_argument("--cache", type=Path, default=paths.CACHE_DIR,
+                        help="where figures drawn by earlier builds are kept (default: .cache)")
+    parser.add_argument("--docs", type=Path, default=paths.DOCS_DIR,
+                        help="the hand-written prose pages (default: docs)")
     args = parser.parse_args(argv)
-    from findings.build import build  # after argument parsing: --help stays instant
+    from findings.pipeline import build  # after argument parsing: --help stays instant
 
     try:
-        report = build(args.study, args.out, args.cache)
+        report = build(args.study, args.out, args.cache, args.docs)
     except DataError as error:
         print(f"build_tables: error: {error}", file=sys.stderr)
         print("build_tables: nothing was written; the previous output is unchanged.", file=sys.stderr)

@@ -42,7 +42,7 @@ class DataError(Exception):
 
 def display_path(path: Path | str) -> str:
     """A path relative to the project root when it is inside it (for messages)."""
-    from .config import ROOT
+    from .paths import ROOT
 
     p = Path(path).resolve()
     try:

@@ -10,14 +10,8 @@ read the same in the light and the dark palette and in greyscale print.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-STYLE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
+STYLE_VERSION = "5"  # bump when the drawing code changes, to invalidate the figure cache
 
 BAR_COLOUR = "#1b5e8a"  # dark blue, 7:1 on white
 NONSUBSTANTIVE_COLOUR = "#8c8c8c"
@@ -27,33 +21,33 @@ LIKERT_COLOURS = ["#a6611a", "#dfc27d", "#80cdc1", "#018571"]
 LIKERT_HATCHES = ["///", "", "", "\\\\\\"]
 
 
-def bar_spec(name: str, title: str, labels: list[str], counts: list[int], answered: int,
-             respondents: int, nonsubstantive: list[bool]) -> dict:
-    percents = [100.0 * c / answered if answered else 0.0 for c in counts]
-    return {"kind": "bars", "name": name, "title": title, "labels": list(labels),
-            "counts": [int(c) for c in counts], "percents": percents,
-            "answered": int(answered), "respondents": int(respondents),
-            "nonsubstantive": [bool(x) for x in nonsubstantive]}
+def bar_spec(result) -> dict:
+    """The spec of a closed question's bar chart, from its computed result."""
+    q = result.question
+    return {"kind": "bars", "name": q.id, "title": q.text,
+            "labels": [o.label for o in result.options],
+            "counts": [o.share.count for o in result.options],
+            "percents": [o.share.percent for o in result.options],
+            "rounded": [o.share.rounded for o in result.options],
+            "answered": result.answered, "respondents": result.respondents,
+            "nonsubstantive": [o.nonsubstantive for o in result.options]}
 
 
-def likert_spec(name: str, title: str, items: list[str], scale: list[str], counts: list[list[int]],
-                answered: list[int], respondents: int) -> dict:
-    return {"kind": "likert", "name": name, "title": title, "items": list(items), "scale": list(scale),
-            "counts": [[int(c) for c in row] for row in counts],
-            "answered": [int(a) for a in answered], "respondents": int(respondents)}
-
-
-def _round(value: float) -> int:
-    from .tables import round_half_up
-
-    return round_half_up(value)
+def likert_spec(result) -> dict:
+    """The spec of a matrix's diverging stacked bar chart, from its computed result."""
+    q = result.question
+    return {"kind": "likert", "name": q.id, "title": q.text,
+            "items": [i.label for i in result.items], "scale": list(result.scale),
+            "counts": [[p.share.count for p in i.points] for i in result.items],
+            "percents": [[p.share.percent for p in i.points] for i in result.items],
+            "answered": [i.answered for i in result.items], "respondents": result.respondents}
 
 
 def alt_text(spec: dict) -> str:
     """A description of the chart written from its data, for screen readers."""
     if spec["kind"] == "bars":
-        parts = [f"{label}: {count} ({_round(p)}%)"
-                 for label, count, p in zip(spec["labels"], spec["counts"], spec["percents"])]
+        parts = [f"{label}: {count} ({p}%)"
+                 for label, count, p in zip(spec["labels"], spec["counts"], spec["rounded"])]
         return (f"Bar chart of answers to '{spec['title']}', {spec['answered']} of "
                 f"{spec['respondents']} respondents answered. " + "; ".join(parts) + ".")
     parts = []
@@ -62,11 +56,6 @@ def alt_text(spec: dict) -> str:
         parts.append(f"{item} ({n} answered): {cells}")
     return (f"Diverging stacked bar chart of '{spec['title']}', rated on the scale "
             f"{', '.join(spec['scale'])}. " + "; ".join(parts) + ".")
-
-
-def spec_key(spec: dict) -> str:
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False) + STYLE_VERSION
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
 def _setup():
@@ -104,8 +93,8 @@ def _draw_bars(plt, spec: dict):
     colours = [NONSUBSTANTIVE_COLOUR if ns else BAR_COLOUR for ns in spec["nonsubstantive"]]
     ax.barh(ys, spec["percents"], color=colours, height=0.65)
     top = max(spec["percents"] + [1.0])
-    for y, c, p in zip(ys, spec["counts"], spec["percents"]):
-        ax.text(p + top * 0.015, y, f"{c} ({_round(p)}%)", va="center", fontsize=9)
+    for y, c, p, r in zip(ys, spec["counts"], spec["percents"], spec["rounded"]):
+        ax.text(p + top * 0.015, y, f"{c} ({r}%)", va="center", fontsize=9)
     ax.set_yticks(ys, [_wrap(label) for label in spec["labels"]])
     ax.set_xlim(0, top * 1.25)
     ax.set_xlabel(f"Percentage of the {spec['answered']} respondents who answered "
@@ -125,8 +114,7 @@ def _draw_likert(plt, spec: dict):
         [i / max(k - 1, 1) for i in range(k)]))
     hatches = LIKERT_HATCHES if k == 4 else [""] * k
     extent = 0.0
-    for y, row, n in zip(ys, counts, spec["answered"]):
-        shares = [100.0 * c / n if n else 0.0 for c in row]
+    for y, row, shares in zip(ys, counts, spec["percents"]):
         left = -sum(shares[:lower])
         extent = max(extent, abs(left), sum(shares[lower:]))
         for j, share in enumerate(shares):
@@ -160,30 +148,3 @@ def draw(spec: dict, out_base: str) -> None:
     fig.savefig(out_base + ".svg", format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     fig.savefig(out_base + ".png", format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
-
-
-def render_all(specs: list[dict], out_dir: Path, cache_dir: Path, workers: int | None = None) -> dict:
-    """Write ``<name>.svg``/``.png`` for every spec into out_dir, drawing only what the cache lacks.
-
-    Returns counts: {"drawn": n, "cached": n}.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    todo = []
-    for spec in specs:
-        base = cache_dir / spec_key(spec)
-        if not (base.with_suffix(".svg").exists() and base.with_suffix(".png").exists()):
-            todo.append((spec, str(base)))
-    if todo:
-        workers = workers or min(len(todo), os.cpu_count() or 1)
-        if workers > 1 and len(todo) > 2:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(draw, [s for s, _ in todo], [b for _, b in todo]))
-        else:
-            for spec, base in todo:
-                draw(spec, base)
-    for spec in specs:
-        base = cache_dir / spec_key(spec)
-        for ext in (".svg", ".png"):
-            shutil.copyfile(base.with_suffix(ext), out_dir / (spec["name"] + ext))
-    return {"drawn": len(todo), "cached": len(specs) - len(todo)}

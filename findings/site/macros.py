@@ -1,32 +1,25 @@
 """mkdocs-macros module: gives prose pages the build's numbers and generated fragments.
 
-It computes nothing. Variables come from ``docs/generated/variables.yml`` (``include_yaml`` in
-mkdocs.yml); fragments are markdown files the build wrote under ``docs/generated/fragments/``.
-A missing variable or fragment fails the build (``on_undefined: strict``, ``on_error_fail``).
+It computes nothing and rewrites nothing. Variables come from ``build/variables.yml``
+(``include_yaml`` in mkdocs.yml); fragments are markdown the build wrote under ``build/fragments/``,
+with links from the docs root that MkDocs resolves for the page that includes them. A missing
+variable or fragment fails the build (``on_undefined: strict``, ``on_error_fail``).
 """
 from pathlib import Path
-import posixpath
-
-ROOT_MARK = "@@ROOT@@/"
 
 
 def define_env(env):
-    generated = Path(env.project_dir) / "docs" / "generated"
-
-    def root_prefix() -> str:
-        src = env.page.file.src_uri if env.page is not None else ""
-        depth = posixpath.dirname(src).count("/") + (1 if posixpath.dirname(src) else 0)
-        return "../" * depth
+    fragments = Path(env.project_dir) / "build" / "fragments"
 
     @env.macro
     def fragment(name: str) -> str:
-        """The generated markdown fragment ``name`` (e.g. 'questions/Q11'), links fixed for this page."""
-        path = generated / "fragments" / f"{name}.md"
+        """The generated markdown fragment ``name`` (e.g. 'questions/Q11')."""
+        path = fragments / f"{name}.md"
         if not path.is_file():
             raise FileNotFoundError(
                 f"no generated fragment '{name}' ({path}); run `python build_tables.py` first, "
                 "and check the name against data/study.yml")
-        return path.read_text(encoding="utf-8").replace(ROOT_MARK, root_prefix())
+        return path.read_text(encoding="utf-8")
 
     @env.macro
     def question(qid: str) -> str:
@@ -42,7 +35,3 @@ def define_env(env):
     def reconstructed_notice() -> str:
         """The visible notice every results page carries while the responses are reconstructed."""
         return fragment("reconstructed")
-
-    @env.macro
-    def pct(value) -> str:
-        return f"{value}%"

@@ -19,11 +19,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-import yaml
 
-from .errors import DataError, Problem, display_path
+from ..errors import DataError, Problem, display_path
+from . import yamlfile
+from .yamlfile import Schema, StrictBool
 
 ID_COLUMN = "ResponseId"
 KEPT_METADATA = ("ResponseId", "Progress", "Finished")
@@ -40,7 +42,6 @@ LEGACY_RENAMES = {"ResponseID": "ResponseId", "ExternalDataReference": "External
 SEEN_UNANSWERED = -99  # numeric exports: a question shown but not answered
 TRUE_VALUES = {"1", "true", "TRUE", "True"}
 FALSE_VALUES = {"0", "false", "FALSE", "False"}
-CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no")
 
 
 @dataclass(frozen=True)
@@ -175,63 +176,35 @@ def read_qualtrics(path: Path | str) -> RawExport:
 
 # --------------------------------------------------------------------------- the meta file
 
-META_KEYS = {"reconstructed": True, "title": True, "note": True, "source": True,
-             "not_reconstructed_columns": False, "generator": False, "conflicts": False}
+class ConflictSchema(Schema):
+    figure: str
+    decision: str
+
+
+class MetaSchema(Schema):
+    reconstructed: StrictBool
+    title: str
+    note: str
+    source: str
+    not_reconstructed_columns: list[str] = []
+    generator: dict[str, Any] = {}
+    conflicts: list[ConflictSchema] = []
 
 
 def load_responses_meta(path: Path | str, instrument=None) -> ResponsesMeta:
     """Read ``responses.meta.yaml``; column names are checked against the codebook if given."""
-    path = Path(path)
-    file = display_path(path)
-    if not path.is_file():
-        raise DataError(Problem(file, None, "file not found; expected the description of the "
-                                            "responses (reconstructed, title, note, source)"))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise DataError(Problem(file, f"line {mark.line + 1}" if mark else None,
-                                f"not valid YAML: {getattr(e, 'problem', e)}")) from None
-    if not isinstance(raw, dict):
-        raise DataError(Problem(file, None, "expected a mapping with keys " + ", ".join(META_KEYS)))
-    lines = {m.group(1): n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
-             if (m := re.match(r"^([A-Za-z_]+):", text))}
-    problems = []
-
-    def add(key, message):
-        problems.append(Problem(file, f"line {lines[key]}" if key in lines else None, message))
-
-    for key in raw:
-        if key not in META_KEYS:
-            add(key, f"unknown key {key!r}; allowed keys: {', '.join(META_KEYS)}")
-    for key, required in META_KEYS.items():
-        if required and key not in raw:
-            add(key, f"missing key {key!r}")
-    if "reconstructed" in raw and not isinstance(raw["reconstructed"], bool):
-        add("reconstructed", f"'reconstructed' should be true or false; found {raw['reconstructed']!r}")
-    for key in ("title", "note", "source"):
-        if key in raw and not isinstance(raw[key], str):
-            add(key, f"{key!r} should be text; found {raw[key]!r}")
-    cols = raw.get("not_reconstructed_columns") or []
-    if not isinstance(cols, list):
-        add("not_reconstructed_columns", "'not_reconstructed_columns' should be a list of column names")
-        cols = []
+    doc = yamlfile.read(path, "the description of the responses (reconstructed, title, note, source)")
+    raw = yamlfile.validate(doc, MetaSchema)
     if instrument is not None:
         known = set(instrument.data_columns())
-        for col in cols:
-            if col not in known:
-                add("not_reconstructed_columns", f"column {col!r} is not in the codebook")
-    conflicts = raw.get("conflicts") or []
-    if not isinstance(conflicts, list) or not all(
-            isinstance(c, dict) and {"figure", "decision"} <= set(c) for c in conflicts):
-        add("conflicts", "'conflicts' should be a list of {figure, decision}")
-        conflicts = []
-    if problems:
-        raise DataError(problems)
+        unknown = [doc.problem(("not_reconstructed_columns", i), f"column {col!r} is not in the codebook")
+                   for i, col in enumerate(raw.not_reconstructed_columns) if col not in known]
+        if unknown:
+            raise DataError(unknown)
     return ResponsesMeta(
-        reconstructed=raw["reconstructed"], title=raw["title"].strip(), note=" ".join(raw["note"].split()),
-        source=raw["source"].strip(), not_reconstructed_columns=tuple(str(c) for c in cols),
-        generator=dict(raw.get("generator") or {}), conflicts=tuple(dict(c) for c in conflicts))
+        reconstructed=raw.reconstructed, title=raw.title.strip(), note=" ".join(raw.note.split()),
+        source=raw.source.strip(), not_reconstructed_columns=tuple(raw.not_reconstructed_columns),
+        generator=dict(raw.generator), conflicts=tuple(c.model_dump() for c in raw.conflicts))
 
 
 # --------------------------------------------------------------------------- checking the values

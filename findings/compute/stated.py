@@ -1,0 +1,185 @@
+"""The check of every figure the manuscript states against the value computed from the data.
+
+``check(figures, data, instrument, themes)`` -> one ``StatedCheck`` per figure. The measures are
+described in ``load/stated.py``; each is computed here with the same counting the question results
+use (``stats``), so the check and the pages cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .stats import Share, count_answered, count_chosen, round_half_up
+
+THEME_MEASURES = {"theme_participants", "theme_largest"}
+THEME_FEWER = ("The published quotes are only some of the answers, so fewer participants can appear "
+               "in them than the study counted.")
+THEME_MORE = ("Some answers carry different participant labels in different places of the source "
+              "(see the label warnings of the themes file), so more can appear.")
+
+
+@dataclass(frozen=True)
+class StatedCheck:
+    """One stated figure beside its computed value."""
+
+    id: str
+    statement: str
+    where: str
+    unit: str
+    stated: object  # as people read it: number, label, or item labels joined
+    computed: object  # likewise; a float percentage for unit percent
+    denominator: str  # what the figure is "of", in words ("" when it has none)
+    status: str  # matches | within rounding | documented conflict | differs
+    explanation: str
+
+    @property
+    def shown(self) -> str:
+        """The computed value as prose shows it (a percentage rounded half up, with %)."""
+        if self.unit == "percent" and isinstance(self.computed, (int, float)):
+            return f"{round_half_up(self.computed)}%"
+        if isinstance(self.computed, float) and self.computed.is_integer():
+            return str(int(self.computed))
+        return str(self.computed)
+
+
+def _column(spec: dict, instrument) -> str:
+    return spec.get("column") or instrument.question(spec["question"]).columns[0]
+
+
+def compute(spec: dict, data, instrument, themes=None):
+    """One figure from the data: a number for counts and percentages, an option label or theme
+    title for most_common / theme_largest / similar, a list of item columns for rankings."""
+    measure = spec["measure"]
+    if measure == "respondents":
+        return len(data)
+    if measure == "finished":
+        return int(data["finished"].sum())
+    if measure in {"answered", "answered_any"}:
+        return count_answered(data, list(spec["columns"]))
+    if measure in {"count", "percent"}:
+        column = _column(spec, instrument)
+        share = Share(count_chosen(data, column, spec["options"]), count_answered(data, [column]))
+        if measure == "count":
+            return share.count
+        return share.percent if share.of else float("nan")
+    if measure == "most_common":
+        counts = data[_column(spec, instrument)].value_counts()
+        top = counts[counts == counts.max()].index.tolist() if len(counts) else []
+        return " = ".join(sorted(top))
+    if measure in {"matrix_rank", "matrix_majority"}:
+        question = instrument.question(spec["question"])
+        counts = {i.column: Share(count_chosen(data, i.column, [spec["option"]]),
+                                  count_answered(data, [i.column])) for i in question.items}
+        if measure == "matrix_majority":
+            return [c for c in spec["items"] if counts[c].count > counts[c].of / 2]
+        pool = [i.column for i in question.items] if spec.get("top") else list(spec["items"])
+        ranked = sorted(pool, key=lambda c: -counts[c].count)  # stable: ties keep item order
+        return ranked[:len(spec["items"])]
+    if measure == "similar":
+        column = spec["column"]
+        answered = count_answered(data, [column])
+        a, b = (Share(count_chosen(data, column, [o]), answered) for o in spec["options"])
+        gap = abs(a.percent - b.percent) if answered else float("inf")
+        return "similar" if gap <= spec["within_points"] else "not similar"
+    if measure == "theme_participants":
+        return len(themes.node(spec["theme"]).participants())
+    if measure == "theme_largest":
+        nodes = [themes.node(i) for i in spec["themes"]]
+        most = max(len(n.participants()) for n in nodes)
+        return " = ".join(n.title for n in nodes if len(n.participants()) == most)
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def _describe_denominator(figure, data, instrument, themes) -> str:
+    spec = figure.denominator
+    if spec is None and figure.compute["measure"] in {"percent", "similar", "matrix_majority"}:
+        if figure.compute["measure"] == "matrix_majority":
+            return "those who rated each item"
+        column = _column(figure.compute, instrument)
+        return f"{count_answered(data, [column])} answered {column}"
+    if spec is None:
+        return ""
+    n = compute(spec, data, instrument, themes)
+    if spec["measure"] in {"answered", "answered_any"}:
+        cols = list(spec["columns"])
+        return f"{n} answered {cols[0]}" if len(cols) == 1 else f"{n} answered any of {', '.join(cols)}"
+    if spec["measure"] == "respondents":
+        return f"{n} respondents"
+    return f"{n} ({spec['measure']})"
+
+
+def _status(figure, computed, themes=None) -> tuple[str, str]:
+    stated = figure.value
+    if figure.unit == "percent":
+        ok = isinstance(computed, float) and round_half_up(computed) == stated
+        near = isinstance(computed, float) and abs(computed - stated) < 1
+    else:
+        ok, near = computed == stated, False
+    if ok:
+        return "matches", figure.note or ""
+    if figure.conflict:
+        return "documented conflict", figure.conflict
+    if near:
+        return "within rounding", (f"{computed:.1f}% is {stated}% rounded the other way "
+                                   "(the manuscript does not say how it rounded)")
+    why = theme_explanation(figure, themes) if figure.compute["measure"] in THEME_MEASURES else \
+        f"the data give {_show(computed)}, the manuscript {_show(stated)}"
+    return "differs", why + (f" {figure.note}" if figure.note else "")
+
+
+def theme_explanation(figure, themes) -> str:
+    """Why a theme count computed from the appendix's quotes differs from the stated count."""
+    spec = figure.compute
+    if spec["measure"] != "theme_participants":
+        return "Computed from the participants quoted in the qualitative codebook, which holds only some answers."
+    node = themes.node(spec["theme"])
+    labelled = node.participants()
+    bare = {f"P{int(q.label)}" for n in node.walk() for q in n.quotes
+            if q.label and not q.label.startswith("P")}
+    n = len(labelled)
+    text = (f"The published quotes name {n} distinct participant{'s' if n != 1 else ''} with P labels "
+            f"under ‘{node.title}’")
+    if bare - labelled:
+        text += (f" ({len(labelled | bare)} if its bare numbers such as [31] are read as participant "
+                 "numbers too; the themes file reads them as another numbering)")
+    text += f", against the {figure.value} stated. "
+    return text + (THEME_FEWER if len(labelled) < figure.value else THEME_MORE)
+
+
+def _show(value) -> str:
+    if isinstance(value, list):
+        return " > ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:.1f}%"
+    return str(value)
+
+
+def _display(value, figure, instrument):
+    """Lists of matrix columns become their item labels, in order, for people to read."""
+    if isinstance(value, list):
+        question = instrument.question(figure.compute["question"])
+        labels = {i.column: i.label for i in question.items}
+        sep = " > " if figure.compute["measure"] == "matrix_rank" else "; "
+        return sep.join(labels.get(c, c) for c in value)
+    return value
+
+
+def check(figures, data, instrument, themes=None) -> tuple[StatedCheck, ...]:
+    """Every stated figure beside its recomputed value, with a status and an explanation."""
+    rows = []
+    for f in figures:
+        computed = compute(f.compute, data, instrument, themes)
+        if f.compute["measure"] == "most_common" and f.unit == "count" \
+                and computed == f.compute["expect"]:  # the right option: now check its count
+            computed = count_chosen(data, _column(f.compute, instrument), [computed])
+        status, explanation = _status(f, computed, themes)
+        rows.append(StatedCheck(f.id, f.statement, f.where, f.unit, _display(f.value, f, instrument),
+                                _display(computed, f, instrument),
+                                _describe_denominator(f, data, instrument, themes), status,
+                                explanation))
+    return tuple(rows)
+
+
+def stated_theme_counts(figures) -> dict[str, int]:
+    """Theme node id -> the participant count the manuscript states for it."""
+    return {f.compute["theme"]: f.value for f in figures
+            if f.compute["measure"] == "theme_participants"}

@@ -1,0 +1,74 @@
+"""The variables prose pages use (``{{ n.respondents }}``, ``{{ q.Q11.count['Agree'] }}``, ...).
+
+Built from the computed results only: a sentence and the table beside it read the same value.
+Plain data (ints, strings, lists, dicts) so that it can be written as YAML for mkdocs-macros.
+
+- ``study``: title, short_title, doi, doi_url, year, authors, publisher, url
+- ``reconstructed``, ``data_title``, ``data_note``: what the site says about the data
+- ``n``: respondents, finished, partial
+- ``q.<id>``: number, answered, not_answered; closed questions also count, pct (by option), top;
+  a question whose options were lost: number, available (false)
+- ``matrix.<id>``: number, items (by column: label, answered, count, pct), top_point,
+  ranked_by_top_point (item labels)
+- ``themes.<node id>``: title, participants (distinct labelled participants quoted), stated
+- ``stated.<id>``: stated, computed, shown, unit, status, denominator
+"""
+from __future__ import annotations
+
+from .questions import ChoiceResult, FreeTextResult, MatrixResult, UnavailableResult
+from .stats import round_half_up
+
+
+def _choice(r: ChoiceResult) -> dict:
+    return {"number": r.question.number, "answered": r.answered, "not_answered": r.not_answered,
+            "count": {o.label: o.share.count for o in r.options},
+            "pct": {o.label: o.share.rounded for o in r.options}, "top": r.top}
+
+
+def _matrix(r: MatrixResult) -> dict:
+    items = {i.column: {"label": i.label, "answered": i.answered,
+                        "count": {p.label: p.share.count for p in i.points},
+                        "pct": {p.label: p.share.rounded for p in i.points}} for i in r.items}
+    return {"number": r.question.number, "answered": r.answered_any,
+            "not_answered": r.not_answered, "items": items, "top_point": r.top_point,
+            "ranked_by_top_point": [i.label for i in r.ranked_by_top_point()]}
+
+
+def _plain(value):
+    """A value YAML can write: numpy and pandas scalars become Python ones, NaN becomes None."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def prose_variables(study, meta, respondents: int, finished: int, questions: dict,
+                    themes, checks) -> dict:
+    q, matrix = {}, {}
+    for qid, r in questions.items():
+        if isinstance(r, MatrixResult):
+            matrix[qid] = _matrix(r)
+        elif isinstance(r, ChoiceResult):
+            q[qid] = _choice(r)
+        elif isinstance(r, FreeTextResult):
+            q[qid] = {"number": r.question.number, "answered": r.answered,
+                      "not_answered": r.not_answered}
+        elif isinstance(r, UnavailableResult):
+            q[qid] = {"number": r.question.number, "available": False}
+    return {
+        "study": {"title": study.title, "short_title": study.short_title, "doi": study.doi,
+                  "doi_url": f"https://doi.org/{study.doi}", "year": study.year,
+                  "authors": list(study.authors), "publisher": study.publisher, "url": study.url},
+        "reconstructed": bool(meta.reconstructed), "data_title": meta.title, "data_note": meta.note,
+        "n": {"respondents": respondents, "finished": finished, "partial": respondents - finished},
+        "q": q, "matrix": matrix,
+        "themes": {nid: {"title": r.node.title, "participants": r.participants, "stated": r.stated}
+                   for nid, r in themes.nodes.items()},
+        "stated": {c.id: {"stated": _plain(c.stated), "computed": _plain(c.computed),
+                          "shown": c.shown, "unit": c.unit, "status": c.status,
+                          "denominator": c.denominator or None} for c in checks},
+    }
+
+
+__all__ = ["prose_variables", "round_half_up"]

@@ -1,0 +1,38 @@
+"""Load: read and validate every input file; return typed inputs. Nothing is computed here.
+
+``load(study_path) -> Inputs``. Each reader reports every problem of its file at once (file, line
+or row, what was expected) as one ``DataError``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .instrument import Instrument, load_instrument
+from .responses import Responses, load_responses
+from .stated import StatedFigure, load_stated_figures
+from .study import Study, check_references, load_study
+from .themes import ThemeCodebook, load_themes
+
+
+@dataclass(frozen=True)
+class Inputs:
+    study: Study
+    instrument: Instrument
+    responses: Responses
+    themes: ThemeCodebook
+    stated_figures: tuple[StatedFigure, ...]
+    sources: dict  # role -> the file's text, for the downloads that publish an input file
+
+
+def load(study_path: Path) -> Inputs:
+    study = load_study(study_path)
+    instrument = load_instrument(study.files["instrument"])
+    responses = load_responses(study.files["responses"], instrument, study.files["responses_meta"])
+    question_ids = {q.id for q in instrument.questions}
+    themes = load_themes(study.files["themes"], question_ids)
+    check_references(study, question_ids, themes, set(instrument.data_columns()))
+    stated = load_stated_figures(study.files["stated_figures"], instrument, themes)
+    sources = {role: Path(study.files[role]).read_text(encoding="utf-8")
+               for role in ("instrument", "themes")}
+    return Inputs(study, instrument, responses, themes, tuple(stated), sources)

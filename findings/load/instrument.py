@@ -1,0 +1,364 @@
+"""The survey instrument as a codebook: parts, questions, options, matrix items.
+
+``load_instrument(path)`` reads a YAML codebook (``data/instrument.yaml``), checks it, and
+returns an ``Instrument`` of frozen dataclasses. Every problem found is collected and raised
+as one ``DataError`` naming the file, the YAML line and what was expected.
+
+Nothing here is study-specific: question ids, wording and columns all come from the file.
+Codes of options are their 1-based position unless the option states ``code:``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import DataError, Problem
+from . import yamlfile
+from .yamlfile import Schema, StrictBool, StrictInt, Text
+
+CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no")
+
+@dataclass(frozen=True)
+class Source:
+    """Where a reconstructed element comes from: a line of the source document and its words."""
+
+    line: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option (or one point of a matrix scale)."""
+
+    label: str
+    code: int | str
+    text_column: str | None = None
+    nonsubstantive: bool = False
+    reconstructed: bool = False
+    source: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of a matrix question and the export column holding its answer."""
+
+    column: str
+    label: str
+    text_column: str | None = None
+    reconstructed: bool = False
+    source: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Display logic: the question is shown only when ``question`` was answered ``equals``."""
+
+    question: str
+    equals: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    number: str
+    part: str
+    text: str
+    type: str
+    options: tuple[Option, ...] = ()
+    items: tuple[Item, ...] = ()
+    scale: tuple[Option, ...] = ()
+    columns: tuple[str, ...] = ()
+    items_available: bool = True
+    condition: Condition | None = None
+    reconstructed: bool = False
+    source: tuple[Source, ...] = ()
+    note: str | None = None
+    line: int | None = None  # where the question is printed in the source document
+
+    @cached_property
+    def text_columns(self) -> tuple[str, ...]:
+        """Export columns holding typed-in text for 'please specify' options and items."""
+        found = [o.text_column for o in self.options] + [i.text_column for i in self.items]
+        return tuple(c for c in found if c)
+
+    @cached_property
+    def all_columns(self) -> tuple[str, ...]:
+        """Answer columns, then their text columns (the order Qualtrics exports them in)."""
+        return self.columns + self.text_columns
+
+    @property
+    def any_reconstructed(self) -> bool:
+        """True when the question or any of its options, items or scale points is reconstructed."""
+        parts = (self, *self.options, *self.items, *self.scale)
+        return any(p.reconstructed for p in parts)
+
+    def option(self, label: str) -> Option:
+        """The option (or scale point) with this exact label; KeyError if there is none."""
+        for o in self.options + self.scale:
+            if o.label == label:
+                return o
+        raise KeyError(f"question {self.id} has no option {label!r}")
+
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: str
+    title_printed: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    survey: dict
+    parts: tuple[Part, ...]
+    questions: tuple[Question, ...]
+    _by_id: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_column: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for q in self.questions:
+            self._by_id.setdefault(q.id, q)
+            for c in q.all_columns:
+                self._by_column.setdefault(c, q)
+
+    def question(self, qid: str) -> Question:
+        try:
+            return self._by_id[qid]
+        except KeyError:
+            raise KeyError(f"no question {qid!r} in the instrument") from None
+
+    def questions_in(self, pid: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.part == pid)
+
+    def data_columns(self) -> list[str]:
+        """Every column the response data may hold, in survey order, text columns included."""
+        return [c for q in self.questions for c in q.all_columns]
+
+    def column_question(self, column: str) -> Question:
+        """The question an export column belongs to; KeyError for an unknown column."""
+        try:
+            return self._by_column[column]
+        except KeyError:
+            raise KeyError(f"column {column!r} belongs to no question in the instrument") from None
+
+
+# --------------------------------------------------------------------------- the file's schema
+
+class SourceSchema(Schema):
+    line: StrictInt
+    quote: Text
+
+
+class OptionSchema(Schema):
+    label: Text
+    code: Any = None  # a number or text; the option's 1-based position when absent
+    text_column: Text | None = None
+    nonsubstantive: StrictBool = False
+    reconstructed: StrictBool = False
+    source: list[SourceSchema] = []
+
+
+class ItemSchema(Schema):
+    label: Text
+    column: Text
+    text_column: Text | None = None
+    reconstructed: StrictBool = False
+    source: list[SourceSchema] = []
+
+
+class ConditionSchema(Schema):
+    question: Text
+    equals: Text
+
+
+class QuestionSchema(Schema):
+    id: Text
+    number: Text
+    part: Text
+    text: Text
+    type: Literal["single_choice", "multiple_choice", "matrix", "free_text", "yes_no"]
+    columns: list[Text]
+    line: StrictInt | None = None
+    options: list[OptionSchema] = []
+    items: list[ItemSchema] = []
+    scale: list[OptionSchema] = []
+    items_available: StrictBool = True
+    condition: ConditionSchema | None = None
+    reconstructed: StrictBool = False
+    source: list[SourceSchema] = []
+    note: str | None = None
+
+
+class PartSchema(Schema):
+    id: Text
+    title: Text
+    title_printed: StrictBool = True
+    line: StrictInt | None = None
+    note: str | None = None
+
+
+class InfoSchema(Schema):
+    kind: Literal["heading", "paragraph", "list_item"]
+    text: Text
+    line: StrictInt | None = None
+    personal_data: StrictBool = False
+
+
+class ClosingSchema(Schema):
+    text: Text
+    line: StrictInt | None = None
+
+
+class SurveySchema(Schema):
+    title: Text
+    title_note: str | None = None
+    platform: str | None = None
+    source_document: str | None = None
+    information: list[InfoSchema] = []
+    consent: str | None = None
+    introduction: list[str] = []
+    closing: list[ClosingSchema] = []
+    email_collection: str | None = None
+
+
+class InstrumentSchema(Schema):
+    survey: SurveySchema
+    parts: list[PartSchema]
+    questions: list[QuestionSchema]
+
+
+# --------------------------------------------------------------------------- checks across keys
+
+def _sources(entries) -> tuple[Source, ...]:
+    return tuple(Source(s.line, s.quote) for s in entries)
+
+
+def _options(doc, loc, entries) -> tuple[tuple[Option, ...], list[Problem]]:
+    problems, options = [], []
+    for pos, o in enumerate(entries):
+        code = pos + 1 if o.code is None else o.code
+        if isinstance(code, bool) or not isinstance(code, (int, str)):
+            problems.append(doc.problem(loc + (pos, "code"), f"{yamlfile.where_text(loc + (pos, 'code'))} "
+                                        f"should be a number or text; found {code!r}"))
+            code = pos + 1
+        options.append(Option(o.label, code, o.text_column, o.nonsubstantive, o.reconstructed,
+                              _sources(o.source)))
+    codes = [o.code for o in options]
+    for code in sorted({c for c in codes if codes.count(c) > 1}, key=str):
+        problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: code {code!r} is used by more "
+                                         "than one entry; every code must be unique"))
+    return tuple(options), problems
+
+
+def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Question, list[Problem]]:
+    loc = ("questions", pos)
+    what = f"question {q.id}"
+    problems = []
+
+    def add(key, message):
+        problems.append(doc.problem(loc + ((key,) if key else ()), f"{what}: {message}"))
+
+    if q.part not in part_ids:
+        add("part", f"part {q.part!r} is not one of the parts listed under 'parts' "
+                    f"({', '.join(sorted(part_ids)) or 'none'})")
+    options, found = _options(doc, loc + ("options",), q.options)
+    scale, found2 = _options(doc, loc + ("scale",), q.scale)
+    problems += found + found2
+    if q.options and q.type not in CHOICE_TYPES:
+        add("options", f"a {q.type} question takes no 'options' (only {', '.join(CHOICE_TYPES)} do)")
+    if (q.items or q.scale) and q.type != "matrix":
+        add("items" if q.items else "scale", "only a matrix question takes 'items' and 'scale'")
+    if q.type in CHOICE_TYPES and not q.options and q.items_available:
+        add(None, f"a {q.type} question needs 'options' (or items_available: false when the option "
+                  "list is lost)")
+    if q.type == "matrix":
+        if q.items and not q.scale:
+            add("items", "a matrix with items needs a 'scale' (the answer options every item is "
+                         "rated on)")
+        if not q.items and q.items_available:
+            add(None, "a matrix question needs 'items' (or items_available: false when the item list "
+                      "is lost)")
+        if q.items and q.columns != [i.column for i in q.items]:
+            add("columns", f"columns {q.columns} should list the items' columns in order: "
+                           f"{[i.column for i in q.items]}")
+    if not q.items_available and q.columns:
+        add("columns", "items_available is false, so columns should be []")
+    for key, entry in ([((), q)] + [(("options", i), o) for i, o in enumerate(q.options)]
+                       + [(("items", i), o) for i, o in enumerate(q.items)]
+                       + [(("scale", i), o) for i, o in enumerate(q.scale)]):
+        if entry.reconstructed and not entry.source:
+            problems.append(doc.problem(loc + key, f"{what}: {yamlfile.where_text(key) if key else 'it'} "
+                                        "is marked reconstructed but gives no source; expected "
+                                        "source: a list of {line: N, quote: \"...\"}"))
+    items = tuple(Item(i.column, i.label, i.text_column, i.reconstructed, _sources(i.source))
+                  for i in q.items)
+    condition = Condition(q.condition.question, q.condition.equals) if q.condition else None
+    return Question(id=q.id, number=q.number, part=q.part, text=q.text, type=q.type,
+                    options=options, items=items, scale=scale, columns=tuple(q.columns),
+                    items_available=q.items_available, condition=condition,
+                    reconstructed=q.reconstructed, source=_sources(q.source), note=q.note,
+                    line=q.line), problems
+
+
+def _references(doc, questions: list[Question]) -> list[Problem]:
+    """Duplicate ids and columns; conditions that name a missing question or option."""
+    problems = []
+    seen_ids: dict[str, int] = {}
+    seen_cols: dict[str, str] = {}
+    for pos, q in enumerate(questions):
+        loc = ("questions", pos)
+        if q.id in seen_ids:
+            problems.append(doc.problem(loc + ("id",), f"duplicate question id {q.id!r} (first used at "
+                                        f"line {doc.line(('questions', seen_ids[q.id]))}); every "
+                                        "question needs its own id"))
+        seen_ids.setdefault(q.id, pos)
+        for col in q.all_columns:
+            if col in seen_cols:
+                problems.append(doc.problem(loc, f"question {q.id}: duplicate column {col!r} (also used "
+                                            f"by question {seen_cols[col]}); every export column "
+                                            "belongs to one question"))
+            seen_cols.setdefault(col, q.id)
+    by_id = {}
+    for q in questions:
+        by_id.setdefault(q.id, q)
+    for pos, q in enumerate(questions):
+        if q.condition is None:
+            continue
+        loc = ("questions", pos, "condition")
+        target = by_id.get(q.condition.question)
+        if target is None:
+            problems.append(doc.problem(loc, f"question {q.id}: condition names question "
+                                        f"{q.condition.question!r}, which is not in the instrument"))
+        elif q.condition.equals not in [o.label for o in target.options]:
+            labels = ", ".join(repr(o.label) for o in target.options) or "none"
+            problems.append(doc.problem(loc, f"question {q.id}: condition expects "
+                                        f"{q.condition.equals!r} but question {target.id} has no such "
+                                        f"option (its options: {labels})"))
+    return problems
+
+
+def load_instrument(path: Path | str) -> Instrument:
+    """Read and check the instrument codebook; raise one DataError listing every problem."""
+    doc = yamlfile.read(path, "the instrument codebook (YAML with survey, parts and questions)")
+    raw = yamlfile.validate(doc, InstrumentSchema)
+    problems = []
+    parts = []
+    for pos, p in enumerate(raw.parts):
+        if any(x.id == p.id for x in parts):
+            problems.append(doc.problem(("parts", pos, "id"),
+                                        f"duplicate part id {p.id!r}; every part needs its own id"))
+        parts.append(Part(p.id, p.title, p.title_printed, p.note))
+    part_ids = {p.id for p in parts}
+    questions = []
+    for pos, q in enumerate(raw.questions):
+        question, found = _question(doc, pos, q, part_ids)
+        questions.append(question)
+        problems += found
+    problems += _references(doc, questions)
+    if problems:
+        raise DataError(problems)
+    return Instrument(raw.survey.model_dump(), tuple(parts), tuple(questions))

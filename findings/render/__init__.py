@@ -1,0 +1,122 @@
+"""Render: inputs' words + computed results -> the text of every file the build writes.
+
+``render(inputs, results) -> Output``. No arithmetic and no file reading happen here: numbers come
+from ``results``, words from the loaded codebooks, and downloads of the input files from the text
+the load stage kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from . import figures, pages
+from .markdown import md_text
+
+
+@dataclass
+class Output:
+    """What the build writes: the site's source tree and the files MkDocs reads besides pages."""
+
+    docs: dict = field(default_factory=dict)  # docs-root path -> text (pages and downloads)
+    extra: dict = field(default_factory=dict)  # build-folder path -> text (fragments, variables, nav)
+    specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
+    nav: list = field(default_factory=list)  # the site's navigation, MkDocs' format
+
+    @property
+    def fragments(self) -> dict:
+        return {k: v for k, v in self.extra.items() if k.startswith("fragments/")}
+
+
+def _nav(entries, inputs, results) -> list:
+    """study.yml's nav with each ``{themes: <analysis id>}`` replaced by that analysis's theme pages."""
+    out = []
+    for entry in entries:
+        if isinstance(entry, dict) and len(entry) == 1:
+            (title, value), = entry.items()
+            if isinstance(value, dict) and "themes" in value:
+                out.append({title: _theme_nav(value["themes"], results.themes)})
+            elif isinstance(value, list):
+                out.append({title: _nav(value, inputs, results)})
+            else:
+                out.append(entry)
+        else:
+            out.append(entry)
+    return out
+
+
+def _theme_nav(analysis_id: str, themes) -> list:
+    entries, groups = [], {}
+    for page in themes.pages:
+        if page.analysis.id != analysis_id:
+            continue
+        item = {page.node.title: pages.theme_path(page.node)}
+        if page.group is None:
+            entries.append(item)
+        else:
+            if page.group.id not in groups:
+                groups[page.group.id] = []
+                entries.append({page.group.title: groups[page.group.id]})
+            groups[page.group.id].append(item)
+    return entries
+
+
+def render(inputs, results) -> Output:
+    study, instrument, meta = inputs.study, inputs.instrument, inputs.responses.meta
+    out = Output()
+    results_pages = {qid: s.page for s in study.sections for qid in s.questions}
+    themes = results.themes
+    item_links = {col: [pages.theme_link(themes.page_of[i], inputs.themes.node(i))
+                        if i in themes.page_of else md_text(inputs.themes.node(i).title)
+                        for i in ids] for col, ids in study.item_themes.items()}
+    theme_links = {qid: [pages.theme_link(p) for p in ps] for qid, ps in themes.by_question.items()}
+
+    for qid, r in results.questions.items():
+        fragment = f"fragments/questions/{qid}.md"
+        if isinstance(r, MatrixResult):
+            spec = figures.likert_spec(r)
+            out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
+                pages.matrix_fragment(r, meta, spec, item_links)
+            out.specs.append(spec)
+        elif isinstance(r, ChoiceResult):
+            spec = figures.bar_spec(r)
+            out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
+                pages.choice_fragment(r, meta, spec)
+            out.specs.append(spec)
+        elif isinstance(r, FreeTextResult):
+            cond = r.question.condition
+            condition_text = None if cond is None else (
+                f"answered “{md_text(cond.equals)}” to question "
+                f"{md_text(instrument.question(cond.question).number)}")
+            out.extra[fragment] = pages.free_text_fragment(r, theme_links.get(qid, []), condition_text)
+        else:
+            out.extra[fragment] = pages.unavailable_fragment(r.question)
+
+    out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
+        pages.characteristics_fragment(results.characteristics)
+    final = inputs.themes.final_analyses()
+    for analysis in final:
+        out.extra[f"fragments/themes/{analysis.id}.md"], \
+            out.docs[pages.download_path(f"themes-{analysis.id}.csv")] = \
+            pages.theme_summary_fragment(analysis, themes.summaries[analysis.id], themes)
+    out.extra["fragments/themes/index.md"] = pages.theme_index_fragment(themes, final)
+    out.extra["fragments/reconstructed.md"] = pages.reconstructed_notice(meta)
+    for page in themes.pages:
+        out.docs[pages.theme_path(page.node)] = pages.theme_page(
+            page, themes, instrument, study.theme_questions, results_pages)
+
+    out.docs[pages.CODING] = pages.coding_process_page(inputs.themes, themes)
+    out.docs[pages.INSTRUMENT] = pages.instrument_page(instrument, results_pages)
+    out.docs[pages.STATED], out.docs[pages.download_path("stated-figures.csv")] = \
+        pages.stated_figures_page(results.stated, meta)
+    out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
+    from ..privacy import redact
+    out.docs[pages.download_path("instrument.yaml")] = redact(inputs.sources["instrument"])
+    out.docs[pages.download_path("themes.yaml")] = inputs.sources["themes"]
+    out.extra["variables.yml"] = yaml.safe_dump(results.variables, allow_unicode=True, sort_keys=True)
+    out.nav = _nav(study.nav, inputs, results)
+    out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
+                            "inherits it.\n" + yaml.safe_dump({"nav": out.nav}, allow_unicode=True,
+                                                              sort_keys=False))
+    return out

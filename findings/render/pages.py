@@ -1,0 +1,438 @@
+"""Pages and fragments: computed results and the codebooks' words -> markdown and CSV text.
+
+Nothing here counts, divides or reads a file: every number comes from a result of the compute
+stage, and every text from the loaded codebooks. Paths are docs-root paths of the site's source tree
+(``PATHS``); links start from the docs root and MkDocs turns them into relative URLs.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..privacy import redact
+from . import figures as fig
+from .markdown import alt_text_safe, cell, md_text, pct, plural, question_anchor, table
+
+INSTRUMENT = "instrument.md"
+CODING = "coding.md"
+STATED = "data/stated-figures.md"
+DATA_PAGE = "data/index.md"
+
+
+def theme_path(node) -> str:
+    return f"themes/{node.id}.md"
+
+
+def figure_path(name: str, ext: str) -> str:
+    return f"figures/{name}.{ext}"
+
+
+def download_path(name: str) -> str:
+    return f"downloads/{name}"
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _heading(question, level: int = 2) -> str:
+    return (f"{'#' * level} {md_text(question.number)}. {md_text(question.text)} "
+            f"{{ #{question_anchor(question.id)} }}\n")
+
+
+def _answered_line(answered: int, respondents: int, what: str = "answered this question") -> str:
+    return (f"**{answered} of {respondents} respondents {what}**"
+            f" ({respondents - answered} did not: they skipped it or left the survey before it).")
+
+
+def _reconstructed(meta) -> str:
+    return " (reconstructed data)" if meta.reconstructed else ""
+
+
+def reconstructed_notice(meta) -> str:
+    if not meta.reconstructed:
+        return ""
+    return (f'!!! warning "{md_text(meta.title)}"\n    {md_text(meta.note)}\n'
+            f"    [Read how the data were reconstructed](/{DATA_PAGE}).\n\n")
+
+
+def figure_block(spec: dict, caption: str) -> str:
+    """An accessible chart: image with alt text from the data, caption, and downloads."""
+    name = spec["name"]
+    alt = alt_text_safe(fig.alt_text(spec))
+    return (
+        f'<figure class="chart" markdown="span">\n'
+        f"![{alt}](/{figure_path(name, 'svg')}){{ loading=lazy }}\n"
+        f"<figcaption>{caption}</figcaption>\n"
+        f"</figure>\n\n"
+        f"Download: [chart (SVG)](/{figure_path(name, 'svg')}) · "
+        f"[chart (PNG, for slides)](/{figure_path(name, 'png')}) · "
+        f"[data (CSV)](/{download_path(name + '.csv')})\n"
+    )
+
+
+# ---------------------------------------------------------------- questions
+def choice_fragment(r: ChoiceResult, meta, spec: dict) -> tuple[str, str]:
+    """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv)."""
+    q = r.question
+    rows = [[md_text(o.label), o.share.count, pct(o.share)] for o in r.options]
+    rows.append(["**Total who answered**", r.answered, "100%" if r.answered else "–"])
+    caption = (f"Question {md_text(q.number)}. {r.answered} of {r.respondents} respondents "
+               f"answered{_reconstructed(meta)}.")
+    md = [
+        _heading(q),
+        _answered_line(r.answered, r.respondents) + "\n",
+        table(["Answer", "Respondents", "% of those who answered"], rows) + "\n",
+        figure_block(spec, caption),
+        f"[See question {md_text(q.number)} in the survey instrument]"
+        f"(/{INSTRUMENT}#{question_anchor(q.id)})\n",
+    ]
+    csv_rows = [[q.id, o.label, o.share.count, o.share.one_decimal, r.answered, r.respondents]
+                for o in r.options]
+    return "\n".join(md), _csv(["question", "answer", "respondents", "percent_of_answered",
+                                "answered", "respondents_total"], csv_rows)
+
+
+def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tuple[str, str]:
+    """A Likert-type matrix: one table (counts and row %), one diverging stacked bar chart."""
+    q = r.question
+    rows, related = [], []
+    for item in r.items:
+        rows.append([md_text(item.label)]
+                    + [f"{p.share.count} ({pct(p.share)})" for p in item.points] + [item.answered])
+        if item_links.get(item.column):
+            related.append(f"- **{md_text(item.label)}**: {', '.join(item_links[item.column])}")
+    body = table(["Item", *(md_text(s) for s in r.scale), "Answered"], rows,
+                 ["l"] + ["r"] * (len(r.scale) + 1))
+    if related:
+        body += "\n\nThemes from the free-text answers that speak to each item:\n\n" + "\n".join(related)
+    caption = (f"Question {md_text(q.number)}. Each bar is one item, over those who rated it; "
+               f"the centre line separates the lower half of the scale from the upper half"
+               f"{_reconstructed(meta)}.")
+    notes = []
+    if q.any_reconstructed:
+        notes.append('!!! note "Reconstructed items and scale"\n    The manuscript\'s table of this '
+                     "question is missing from its text. The items and the rating scale shown here "
+                     "were rebuilt from the sentences of the manuscript that name them; "
+                     f"[see the instrument](/{INSTRUMENT}#{question_anchor(q.id)}) "
+                     "for the source of each.\n")
+    md = [_heading(q), _answered_line(r.answered_any, r.respondents, "rated at least one item") + "\n",
+          *notes, body + "\n", figure_block(spec, caption)]
+    csv_rows = [[q.id, i.label, i.column, *(p.share.count for p in i.points), i.answered,
+                 r.respondents] for i in r.items]
+    return "\n".join(md), _csv(["question", "item", "column", *r.scale, "answered",
+                                "respondents_total"], csv_rows)
+
+
+def free_text_fragment(r: FreeTextResult, theme_links: list[str], condition_text: str | None) -> str:
+    """A free-text question: how many answered it, and the themes its answers were coded to."""
+    q = r.question
+    if not r.in_data:
+        return (_heading(q) + "\nFree-text question. Its answers are not part of the data this site "
+                "is built from, so not even the number who answered can be shown. "
+                f"[About the data](/{DATA_PAGE})\n")
+    links = "".join(f"\n- {link}" for link in theme_links)
+    themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
+              "\n\nThe answers to this question were not analysed for themes in the study.\n")
+    if r.shown_to is not None:
+        count = (f"**{r.answered} of the {r.shown_to} respondents who {condition_text} answered "
+                 "this question** (it was shown only to them).")
+    else:
+        count = _answered_line(r.answered, r.respondents)
+    return (_heading(q) + "\nFree-text question. " + count
+            + " The individual answers are not published; the study published selected quotes, "
+              "which appear on the theme pages." + themes)
+
+
+def unavailable_fragment(question) -> str:
+    return (_heading(question) + '\n!!! info "Results not available"\n    The answer options of this '
+            "question were printed in a table that the manuscript's text does not include, so "
+            "neither its items nor its results can be shown. Nothing has been made up in their place.\n")
+
+
+def characteristics_fragment(results) -> tuple[str, str]:
+    """'Table 1': participant characteristics, one block per question with its own n."""
+    rows, csv_rows = [], []
+    for r in results:
+        rows.append([f"**{md_text(r.question.text)}** (n = {r.answered})", "", ""])
+        for o in r.options:
+            rows.append([md_text(o.label), o.share.count, pct(o.share)])
+            csv_rows.append([r.question.id, r.question.text, o.label, o.share.count,
+                             o.share.one_decimal, r.answered])
+    md = (table(["Characteristic", "Respondents", "% of those who answered"], rows)
+          + f"\n\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
+    return md, _csv(["question_id", "question", "option", "count", "percent", "answered"], csv_rows)
+
+
+# ---------------------------------------------------------------- instrument
+def instrument_page(instrument, results_pages: dict) -> str:
+    """The survey as participants saw it, rendered from the codebook; each question links to its
+    results. ``results_pages``: question id -> docs path of its results page."""
+    survey = instrument.survey
+    out = ["# Survey instrument\n",
+           "The questionnaire as participants saw it, rendered from the study's codebook "
+           f"([download the codebook (YAML)](/{download_path('instrument.yaml')})). Wording is exactly "
+           "as printed in the study's published questionnaire. Parts that were lost are labelled; "
+           "nothing is filled in.\n"]
+    info = survey.get("information") or []
+    if info:
+        out.append("## Participant information and consent\n")
+        out.append('??? info "Participant information sheet (as shown before the survey)"\n')
+        for block in info:
+            if block.get("personal_data"):
+                out.append("\n    *[Researchers' personal contact details omitted from this site.]*\n")
+                continue
+            text = md_text(redact(block.get("text", "")))
+            kind = block.get("kind", "paragraph")
+            out.append(f"    **{text}**\n" if kind == "heading" else
+                       f"    - {text}" if kind == "list_item" else f"\n    {text}\n")
+        out.append("")
+        if survey.get("consent"):
+            out.append(f"Consent: *{md_text(redact(str(survey['consent'])))}*\n")
+    intro = survey.get("introduction")
+    if intro:
+        out.append("## Introduction shown to participants\n")
+        for para in (intro if isinstance(intro, list) else [intro]):
+            text = para.get("text", "") if isinstance(para, dict) else str(para)
+            out.append(f"> {md_text(redact(text))}\n>")
+        out[-1] = out[-1].rstrip(">").rstrip() + "\n"
+    current_part = None
+    parts = {p.id: p for p in instrument.parts}
+    for q in instrument.questions:
+        if q.part != current_part:
+            current_part = q.part
+            p = parts.get(q.part)
+            if p is not None:
+                note = "" if p.title_printed else " *(heading not printed; named here)*"
+                out.append(f"## {md_text(p.title)}{note}\n")
+        out.append(_heading(q, 3))
+        extra = ""
+        if q.condition:
+            extra = (f"; shown only if the answer to question "
+                     f"{md_text(instrument.question(q.condition.question).number)} was "
+                     f"“{md_text(q.condition.equals)}”")
+        columns = ", ".join(f"`{c}`" for c in q.all_columns) or "none"
+        out.append(f"*{q.type.replace('_', ' ').capitalize()}*{extra}. "
+                   f"Export column{'s' if len(q.all_columns) != 1 else ''}: {columns}.\n")
+        if q.options:
+            out += [f"- {md_text(o.label)}{' *(with a text box)*' if o.text_column else ''}"
+                    for o in q.options]
+            out.append("")
+        if q.type == "matrix" and q.items_available:
+            out.append("| Item | Reconstructed |\n| :--- | :--- |")
+            out += [f"| {cell(md_text(it.label))} | {'yes' if it.reconstructed else 'no'} |"
+                    for it in q.items]
+            out.append("")
+            if q.scale:
+                recon = any(s.reconstructed for s in q.scale) or q.reconstructed
+                out.append(f"Rating scale{' (reconstructed)' if recon else ''}: "
+                           + " / ".join(md_text(s.label) for s in q.scale) + ".\n")
+            sources = [f"{it.label}: “{s.quote}” (manuscript line {s.line})"
+                       for it in q.items for s in it.source]
+            if sources:
+                out.append('??? note "Where the reconstructed items come from"\n')
+                out += [f"    - {md_text(s)}" for s in sources]
+                out.append("")
+        if not q.items_available:
+            out.append('!!! info "Items not available"\n    The list of items was printed in a table that '
+                       "the manuscript's text does not include. It is not reconstructed.\n")
+        if q.note:
+            out.append(f"*Note:* {md_text(q.note)}\n")
+        if q.id in results_pages:
+            out.append(f"[Results for question {md_text(q.number)}]"
+                       f"(/{results_pages[q.id]}#{question_anchor(q.id)})\n")
+    closing = survey.get("closing")
+    if closing:
+        out.append("## Closing text\n")
+        for para in (closing if isinstance(closing, list) else [closing]):
+            text = para.get("text", "") if isinstance(para, dict) else str(para)
+            out.append(f"> {md_text(redact(text))}\n")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- themes
+def theme_link(page, node=None, text: str | None = None) -> str:
+    """A link to a theme page (or to the section of one of its sub-themes)."""
+    node = node or page.node
+    anchor = "" if node.id == page.node.id else f"#{node.id}"
+    return f"[{text or md_text(node.title)}](/{theme_path(page.node)}{anchor})"
+
+
+def quote_block(quote, question_label: str) -> str:
+    who = f"Participant {md_text(quote.label)}" if quote.label else "Participant (label not printed)"
+    note = f" ({md_text(quote.annotation)})" if quote.annotation else ""
+    return f"> {md_text(quote.text)}\n\n— {who}, answering {question_label}{note}\n{{ .quote-source }}\n"
+
+
+def theme_page(page, themes, instrument, theme_questions: dict, results_pages: dict) -> str:
+    """One final theme: its sub-themes as sections, each quote with its label and question."""
+    node, analysis, group = page.node, page.analysis, page.group
+    result = themes.nodes[node.id]
+
+    def qlabel(qid):
+        return f"question {md_text(instrument.question(qid).number)}" if qid else \
+            "a question not recorded"
+
+    crumbs = analysis.title + (f" › {group.title}" if group is not None else "")
+    out = [f"# {md_text(node.title)}\n", f"*Theme in: {md_text(crumbs)}*\n"]
+    summary = (f"**{plural(result.quotes, 'quote')}** from "
+               f"**{plural(result.participants, 'distinct labelled participant')}** are published for "
+               "this theme (a participant label printed as a bare number is kept as printed but not "
+               "counted)")
+    if result.stated is not None:
+        summary += (f"; the manuscript reports that **{result.stated}** participants' answers were "
+                    "coded to it (the appendix quotes only some of them)")
+    out.append(summary + ".\n")
+    answered = sorted({q.question for q in node.all_quotes() if q.question})
+    if answered:
+        out.append("Answers to: " + "; ".join(
+            f"[question {md_text(instrument.question(q).number)}](/{INSTRUMENT}#{question_anchor(q)})"
+            for q in answered) + ".\n")
+    related = [q for q in dict.fromkeys(theme_questions.get(analysis.id, [])
+                                        + theme_questions.get(node.id, [])) if q in results_pages]
+    if related:
+        out.append("Related closed questions: " + "; ".join(
+            f"[question {md_text(instrument.question(q).number)}]"
+            f"(/{results_pages[q]}#{question_anchor(q)})" for q in related) + ".\n")
+    out += [quote_block(quote, qlabel(quote.question)) for quote in node.quotes]
+    for sub in node.children:
+        s = themes.nodes[sub.id]
+        out.append(f"## {md_text(sub.title)} {{ #{sub.id} }}\n")
+        line = f"{plural(s.participants, 'distinct labelled participant')} quoted"
+        if s.stated is not None:
+            line += f"; {s.stated} coded according to the manuscript"
+        out.append(f"*{line}.*\n")
+        out += [quote_block(quote, qlabel(quote.question)) for quote in sub.all_quotes()]
+    out.append(f"[All themes](/themes/index.md) · [How the themes were built](/{CODING}#{analysis.id})\n")
+    return "\n".join(out) + "\n"
+
+
+def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
+    """Participants per theme and sub-theme of one final analysis."""
+    md_rows, csv_rows = [], []
+    for r in rows:
+        node = r.node
+        title = md_text(node.title)
+        page = themes.page_of.get(node.id)
+        if page is not None:
+            title = theme_link(page, node, title)
+        if node.kind == "group":
+            title = f"**{title}**"
+        md_rows.append(["&nbsp;&nbsp;&nbsp;&nbsp;" * r.depth + title,
+                        node.kind.replace("subtheme", "sub-theme"),
+                        "–" if r.stated is None else r.stated, r.participants, r.quotes])
+        csv_rows.append([node.id, node.title, node.kind, r.depth, r.participants, r.quotes,
+                         "" if r.stated is None else r.stated])
+    md = table(["Theme", "Level", "Participants coded (manuscript)", "Distinct participants quoted",
+                "Quotes"], md_rows, ["l", "l", "r", "r", "r"])
+    name = download_path(f"themes-{analysis.id}.csv")
+    return (md + f"\n\nDownload: [this table (CSV)](/{name})\n",
+            _csv(["id", "title", "kind", "depth", "participants", "quotes", "stated_participants"],
+                 csv_rows))
+
+
+def theme_index_fragment(themes, final) -> str:
+    """Every final theme page, by analysis, with its number of quotes and labelled participants."""
+    lines = []
+    for analysis in final:
+        lines.append(f"- **{md_text(analysis.title)}**")
+        for page in themes.pages:
+            if page.analysis.id == analysis.id:
+                r = themes.nodes[page.node.id]
+                lines.append(f"    - {theme_link(page)} ({plural(r.quotes, 'quote')}; "
+                             f"{plural(r.participants, 'labelled participant')})")
+    return "\n".join(lines) + "\n"
+
+
+def coding_process_page(codebook, themes) -> str:
+    """Step 1 codes -> Step 2 themes -> Step 3 merges, navigable through the lineage links."""
+    out = ["# The coding process\n",
+           f"How the free-text answers were coded, step by step ({len(codebook.steps)} steps), as the "
+           "study's qualitative codebook records it. "
+           "Each code lists where its quotes went next; follow the links to trace a final theme back to "
+           "the first codes. Links between steps are found by matching the quotes each code holds.\n"]
+
+    def tree(node, depth):
+        for child in node.children:
+            later = themes.lineage.get(child.id, [])
+            nxt = (" → " + ", ".join(f"[{md_text(codebook.node(i).title)}](#{i})" for i in later)
+                   if later else "")
+            out.append(f"{'    ' * depth}- <span id=\"{child.id}\"></span>**{md_text(child.title)}** "
+                       f"({plural(themes.nodes[child.id].quotes, 'quote')}){nxt}")
+            tree(child, depth + 1)
+
+    for step in codebook.steps:
+        out.append(f"## {md_text(step.title)} {{ #{step.id} }}\n")
+        for analysis in step.children:
+            out.append(f"### {md_text(analysis.title)} {{ #{analysis.id} }}\n")
+            tree(analysis, 0)
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- stated figures
+STATUS_LABEL = {"matches": "✓ matches", "within rounding": "✓ within rounding",
+                "documented conflict": "⚠ documented conflict", "differs": "✗ differs"}
+
+
+def _value(v, unit) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "–"
+    if unit == "percent":
+        from ..compute.stats import round_half_up
+        return f"{round_half_up(float(v), 1):g}%"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return md_text(v)
+
+
+def stated_figures_page(checks, meta) -> tuple[str, str]:
+    """Every stated figure beside the computed one; explanations as numbered notes below."""
+    tally: dict[str, int] = {}
+    for c in checks:
+        tally[c.status] = tally.get(c.status, 0) + 1
+    lines = ["---\nhide:\n  - navigation\n---\n", "# Stated figures check\n",
+             "Every number the manuscript states about its results, beside the value this site's build "
+             "computes from the data files. A figure *matches* when the computed value, rounded as the "
+             "manuscript rounds, is the stated value. Where a stated figure cannot be reproduced, a note "
+             "below the table gives the reason.\n", reconstructed_notice(meta),
+             table(["Status", "Figures"], [[STATUS_LABEL.get(s, s), n] for s, n in tally.items()]) + "\n"]
+    rows, notes = [], []
+    for c in checks:
+        status = STATUS_LABEL.get(c.status, c.status)
+        if c.explanation.strip():
+            notes.append((c.id, c.explanation))
+            status += f" ([note {len(notes)}](#note-{c.id}))"
+        computed = _value(c.computed, c.unit)
+        if c.denominator:
+            computed += f"<br>*of {md_text(c.denominator)}*"
+        rows.append([f"“{md_text(c.statement)}”<br>*{md_text(c.where)}*", _value(c.stated, c.unit),
+                     computed, status])
+    lines.append(table(["Stated in the manuscript", "Stated", "Computed", "Status"], rows,
+                       ["l", "r", "r", "l"]))
+    if notes:
+        lines.append("\n## Notes\n")
+        lines += [f"{i}. <span id=\"note-{fid}\"></span>{md_text(text)}"
+                  for i, (fid, text) in enumerate(notes, 1)]
+    lines.append(f"\nDownload: [this check (CSV)](/{download_path('stated-figures.csv')})\n")
+    csv_rows = [[c.id, c.statement, c.where, c.stated, c.computed, c.unit, c.denominator, c.status,
+                 c.explanation] for c in checks]
+    return "\n".join(lines) + "\n", _csv(["id", "statement", "where", "stated", "computed", "unit",
+                                          "denominator", "status", "explanation"], csv_rows)
+
+
+# ---------------------------------------------------------------- citation
+def bibtex(study) -> str:
+    return (f"@article{{{study.bibtex_key},\n"
+            f"  title = {{{study.title}}},\n"
+            f"  author = {{{' and '.join(study.authors)}}},\n"
+            f"  year = {{{study.year}}},\n"
+            f"  journal = {{{study.publisher}}},\n"
+            f"  doi = {{{study.doi}}},\n"
+            f"  url = {{{study.url}}}\n"
+            f"}}\n")
