@@ -1,5 +1,5 @@
 # One command builds the site, one runs every test; each installs what it needs.
-#   make site    build docs/generated/ from data/, then the static site into site/
+#   make site    build build/ from data/ and docs/, then the static site into site/
 #   make serve   the same, served on http://127.0.0.1:8000 with reload on data or page changes
 #   make test    every test (unit, end-to-end build, browser)
 PYTHON ?= python3
@@ -52,4 +52,4 @@ test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site docs/generated .cache
+	rm -rf site build .cache

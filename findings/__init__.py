@@ -1,15 +1,13 @@
-"""The findings site generator: survey data and codebooks in ``data/`` -> pages in ``docs/generated/``.
+"""The findings site generator: survey data and codebooks in ``data/`` -> the site's source in ``build/``.
 
-One module per job:
+The stages, in the order ``pipeline.build()`` runs them:
 
-- ``config``     paths only (where data lives, where output goes)
-- ``errors``     the one error type the build reports to a person
-- ``codebook``   the survey instrument codebook (``instrument.yaml``)
-- ``responses``  the respondent-level data (reconstructed CSV or a real Qualtrics export)
-- ``themes``     the qualitative codebook (``themes.yaml``)
-- ``stated``     the figures the manuscript states, and the check against computed values
-- ``tables``     pure computations over DataFrames (counts, percentages, denominators)
-- ``figures``    matplotlib charts (SVG + PNG)
-- ``pages``      markdown rendering of tables, quotes and the instrument
-- ``privacy``    what must never reach ``docs/``
+- ``load/``     read and validate every input file (one YAML reader, ``load/yamlfile.py``)
+- ``compute/``  every count, denominator and percentage, once, as typed results
+- ``render/``   results and words -> markdown pages, fragments, figure specs, downloads
+- ``privacy``   what must never be published (checked before anything is written)
+- ``write``     one atomic swap of ``build/``; figures drawn through a content-hashed cache
+- ``site/``     what MkDocs runs: the macros module, and ``make serve``
+
+``errors`` holds the one error type shown to a person; ``paths`` the default paths.
 """

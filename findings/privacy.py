@@ -41,7 +41,7 @@ def check_output(files: dict[str, str]) -> None:
     for path, content in sorted(files.items()):
         for i, line in enumerate(content.splitlines(), 1):
             for hit in find_personal_data(line):
-                problems.append(Problem(f"docs/generated/{path}", f"line {i}",
+                problems.append(Problem(f"build/{path}", f"line {i}",
                                         f"would publish personal data ({hit!r}); the build stops "
                                         "so that it never reaches the site"))
     if problems:

@@ -44,7 +44,7 @@ def _run(command: list[str], what: str) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generate docs/generated/ from data/, build the site strictly, return the site folder."""
+    """Generate build/ from data/ and docs/, build the site strictly, return the site folder."""
     prebuilt = os.environ.get("FINDINGS_BUILT_SITE")
     if prebuilt:
         site = Path(prebuilt).resolve()

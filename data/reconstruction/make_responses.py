@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from findings.codebook import load_instrument  # noqa: E402
+from findings.load.instrument import load_instrument  # noqa: E402
 
 SEED = 20230515  # the survey opened on 15 May 2023
 RESPONDENTS = [f"P{n}" for n in range(1, 64)]

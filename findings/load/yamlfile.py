@@ -166,12 +166,18 @@ EXPECTED = {
 }
 
 
-def where_text(loc: Loc) -> str:
-    """``('questions', 3, 'options', 0, 'label')`` -> ``questions entry 4, options entry 1, label``."""
-    parts, out = list(loc), []
-    for part in parts:
+def where_text(loc: Loc, data: Any = None) -> str:
+    """``('questions', 3, 'label')`` -> ``questions entry 4 (id Q4), label``: list positions count
+    from 1, and an entry that has an ``id`` is named by it."""
+    out, node = [], data
+    for part in loc:
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
         if isinstance(part, int) and out:
-            out[-1] += f" entry {part + 1}"
+            name = node.get("id") if isinstance(node, dict) else None
+            out[-1] += f" entry {part + 1}" + (f" (id {name})" if isinstance(name, (str, int)) else "")
         else:
             out.append(str(part))
     return ", ".join(out) or "the file"
@@ -179,6 +185,10 @@ def where_text(loc: Loc) -> str:
 
 def schema_problems(doc: Document, error: ValidationError, model) -> list[Problem]:
     problems = []
+
+    def where_text(loc):
+        return globals()["where_text"](loc, doc.data)
+
     for e in error.errors(include_url=False):
         loc, kind = tuple(e["loc"]), e["type"]
         if kind == "missing":

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from findings.codebook import load_instrument
-from findings.config import DATA_DIR
+from findings.load.instrument import load_instrument
+from findings.paths import DATA_DIR
 from findings.errors import DataError
 
 INSTRUMENT = DATA_DIR / "instrument.yaml"
-PAPER = Path("/work/shared/study/paper.txt")
+PAPER = DATA_DIR / "source" / "paper.txt"
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,6 @@ def inst():
 
 @pytest.fixture(scope="module")
 def paper() -> list[str]:
-    if not PAPER.is_file():
-        pytest.skip("the manuscript text is not available here")
     return PAPER.read_text(encoding="utf-8").split("\n")
 
 
@@ -74,8 +72,8 @@ def test_types_codes_and_special_options(inst):
     assert [o.label for o in inst.question("Q30").options] == ["Yes", "no"]
     assert [o.label for o in inst.question("Q26").options] == ["Yes", "No"]
     q2 = inst.question("Q2")
-    assert q2.labels_by_code() == {1: "Male", 2: "Female", 3: "Other (please specify)",
-                                   4: "Prefer not to say"}
+    assert {o.code: o.label for o in q2.options} == {1: "Male", 2: "Female",
+                                                     3: "Other (please specify)", 4: "Prefer not to say"}
     assert q2.all_columns == ("Q2", "Q2_3_TEXT")
     assert q2.option("Prefer not to say").nonsubstantive
     assert not q2.option("Female").nonsubstantive
@@ -200,7 +198,8 @@ def test_malformed_yaml_names_its_line(tmp_path):
 
 def test_unknown_type(tmp_path):
     msg = problems(tmp_path, GOOD.replace("type: free_text", "type: essay"))
-    assert "line 19: question B: unknown type 'essay'; expected one of: single_choice" in msg
+    assert ("line 19: questions entry 2 (id B), type should be one of: 'single_choice', "
+            "'multiple_choice', 'matrix', 'free_text' or 'yes_no'; found 'essay'") in msg
 
 
 def test_choice_question_without_options(tmp_path):
@@ -219,12 +218,12 @@ def test_duplicate_question_id_and_column(tmp_path):
 
 def test_condition_on_unknown_question(tmp_path):
     msg = problems(tmp_path, GOOD.replace("question: A, equals", "question: Z, equals"))
-    assert "line 15: question B: condition names question 'Z', which is not in the instrument" in msg
+    assert "line 20: question B: condition names question 'Z', which is not in the instrument" in msg
 
 
 def test_condition_on_unknown_option(tmp_path):
     msg = problems(tmp_path, GOOD.replace('equals: "Yes"', 'equals: "yes"'))
-    assert ("line 15: question B: condition expects 'yes' but question A has no such option "
+    assert ("line 20: question B: condition expects 'yes' but question A has no such option "
             "(its options: 'Yes', 'No')") in msg
 
 
@@ -245,10 +244,13 @@ def test_matrix_items_without_scale(tmp_path):
 
 def test_unknown_keys_name_the_allowed_ones(tmp_path):
     msg = problems(tmp_path, GOOD.replace("    columns: [B]", "    colums: [B]"))
-    assert "line 21: question B has unknown key 'colums'; allowed keys: id, number, part" in msg
-    assert "line 15: question B is missing 'columns'" in msg
+    assert ("line 21: questions entry 2 (id B): unknown key 'colums'; allowed: id, number, part, "
+            "text, type, columns, line, options") in msg
+    assert ("line 15: questions entry 2 (id B): missing key 'columns'; expected keys id, number, "
+            "part, text, type, columns (optional: line, options") in msg
     msg = problems(tmp_path, GOOD.replace('{label: "No"}', '{label: "No", nonsubstantiv: true}'))
-    assert "line 13: question A, options 2 has unknown key 'nonsubstantiv'; allowed keys: label" in msg
+    assert ("line 13: questions entry 1 (id A), options entry 2: unknown key 'nonsubstantiv'; "
+            "allowed: label, code") in msg
 
 
 def test_unknown_part_and_reconstructed_without_source(tmp_path):
@@ -256,4 +258,4 @@ def test_unknown_part_and_reconstructed_without_source(tmp_path):
     msg = problems(tmp_path, bad)
     assert "2 problems" in msg
     assert "question B: part 'p9' is not one of the parts listed under 'parts' (p1)" in msg
-    assert "line 15: question B is marked reconstructed but gives no source" in msg
+    assert "line 15: question B: it is marked reconstructed but gives no source" in msg

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from findings.themes import load_themes
+from findings.load.themes import load_themes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Page(HTMLParser):
@@ -84,29 +84,40 @@ def nav_pages(nav) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def mkdocs_config():
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+def nav(built_site):
+    """The navigation the build wrote (mkdocs.yml inherits it)."""
+    return yaml.safe_load((ROOT / "build" / "nav.yml").read_text(encoding="utf-8"))["nav"]
 
 
-def test_every_nav_page_is_built(built_site, mkdocs_config):
-    pages = nav_pages(mkdocs_config["nav"])
-    assert len(pages) > 30
+def test_every_nav_page_is_built(built_site, nav):
+    pages = nav_pages(nav)
+    assert len(pages) == len(set(pages)) == 39
     for src in pages:
         assert page_file(built_site, src).is_file(), src
 
 
-def test_every_generated_theme_page_is_in_the_nav(built_site, mkdocs_config):
-    generated = yaml.safe_load((ROOT / "docs/generated/theme-pages.yml").read_text())
+def test_every_page_of_the_site_is_in_the_nav(built_site, nav):
+    """The theme pages are in the nav because the build lists them, one per final theme."""
     themes = load_themes(ROOT / "data/themes.yaml")
-    expected = sum(len(c.children) if c.kind == "group" else 1
-                   for a in themes.final_analyses() for c in a.children)
-    assert len(generated) == expected
-    missing = sorted(set(generated) - set(nav_pages(mkdocs_config["nav"])))
-    assert not missing, f"add these generated theme pages to the nav of mkdocs.yml: {missing}"
+    expected = [f"themes/{t.id}.md" for a in themes.final_analyses() for c in a.children
+                for t in (c.children if c.kind == "group" else [c])]
+    assert len(expected) == 22
+    pages = nav_pages(nav)
+    assert [p for p in pages if p.startswith("themes/") and p != "themes/index.md"] == expected
+    built = sorted(p.parent.relative_to(built_site).as_posix()
+                   for p in built_site.rglob("index.html") if p.parent.name != "404")
+    assert len(built) == len(pages)
+
+
+def test_public_addresses_carry_no_build_internals(built_site):
+    for address in ("instrument", "coding", "data/stated-figures", "report",
+                    "themes/s3-barriers-provider-factors", "results/barriers"):
+        assert (built_site / address / "index.html").is_file(), address
+    leaks = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*")
+             if "generated" in p.relative_to(built_site).as_posix()]
+    assert not leaks
+    for page in built_site.rglob("*.html"):
+        assert "generated/" not in page.read_text(encoding="utf-8"), page
 
 
 def test_report_is_at_a_stable_short_address(built_site):
@@ -146,7 +157,7 @@ def test_every_chart_has_alt_text_from_its_data_and_its_downloads(built_site):
     for target in ("Q11.png", "Q11.csv"):
         assert any(l.endswith(target) for l in page.links), target
     for name in ["Q11.svg", "Q11.png", "Q18.svg"]:
-        assert (built_site / "generated/figures" / name).stat().st_size > 1000
+        assert (built_site / "figures" / name).stat().st_size > 1000
 
 
 def test_question_tables_match_an_independent_count(built_site):
@@ -179,7 +190,7 @@ def test_each_final_theme_page_holds_exactly_its_quotes(built_site):
     for analysis in themes.final_analyses():
         tops = [t for c in analysis.children for t in (c.children if c.kind == "group" else [c])]
         for top in tops:
-            page = parse(page_file(built_site, f"generated/themes/{top.id}.md"))
+            page = parse(page_file(built_site, f"themes/{top.id}.md"))
             expected = [re.sub(r"\s+", " ", q.text).strip() for n in top.walk() for q in n.quotes]
             assert sorted(page.quotes) == sorted(expected), top.id
             checked += len(expected)
@@ -195,7 +206,7 @@ def test_results_pages_say_the_data_are_reconstructed(built_site):
 
 
 def test_instrument_labels_reconstructed_and_missing_parts(built_site):
-    page = parse(built_site / "generated/instrument/index.html").visible
+    page = parse(built_site / "instrument/index.html").visible
     assert "Rating scale (reconstructed): Not at all / A little / A moderate amount / A great deal" in page
     assert page.count("Items not available") == 3  # questions 22, 28 and 29
     assert "How old are you?" in page and "Results for question 11" in page
@@ -234,13 +245,11 @@ def test_participants_report_reads_at_age_twelve_or_under(built_site):
 
 
 def test_an_undefined_variable_fails_the_build(built_site, tmp_path):
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    (docs / "index.md").write_text("# Home\n\n{{ n.respondants }} people\n")
+    shutil.copytree(ROOT / "build", tmp_path / "build")
+    (tmp_path / "build/docs/index.md").write_text("# Home\n\n{{ n.respondants }} people\n")
     config = (ROOT / "mkdocs.yml").read_text()
-    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
-    config = config.replace("- docs/generated/variables.yml", f"- {docs}/generated/variables.yml")
-    config = config.replace("module_name: findings/macros", f"module_name: {ROOT}/findings/macros")
+    assert "module_name: findings/site/macros" in config
+    config = config.replace("module_name: findings/site/macros", f"module_name: {ROOT}/findings/site/macros")
     (tmp_path / "mkdocs.yml").write_text(config)
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
                            str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")],

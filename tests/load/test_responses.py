@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from findings.codebook import load_instrument
-from findings.config import DATA_DIR, ROOT
+from findings.load.instrument import load_instrument
+from findings.paths import DATA_DIR, ROOT
 from findings.errors import DataError
-from findings.responses import load_responses, read_qualtrics
+from findings.load.responses import load_responses, read_qualtrics
 
 RESPONSES = DATA_DIR / "responses.csv"
 META = DATA_DIR / "responses.meta.yaml"
-FIXTURES = Path("/work/shared/fixtures/qualtrics")
+FIXTURES = ROOT / "tests" / "fixtures" / "qualtrics"
 MARKER = "[answer not published]"
 PERSONAL = ["StartDate", "EndDate", "IPAddress", "RecordedDate", "RecipientLastName",
             "RecipientFirstName", "RecipientEmail", "ExternalReference", "LocationLatitude",
@@ -141,7 +141,7 @@ def test_no_personal_data_columns_in_the_file():
 def test_quoted_participants_answered_what_they_are_quoted_for(df, inst):
     """Appendix Steps 2-3: a participant quoted for a question answered it. The meta file documents
     the only exceptions: bare [8] for Q12 and bare [37] for Q20 (each would break a stated count)."""
-    from findings.themes import load_themes
+    from findings.load.themes import load_themes
 
     themes = load_themes(DATA_DIR / "themes.yaml")
     missing = set()
@@ -291,8 +291,7 @@ questions:
 
 def _fixture(name: str) -> Path:
     path = FIXTURES / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not available here")
+    assert path.is_file(), f"{path} is missing: the fixture is committed with the tests"
     return path
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from findings.errors import DataError
-from findings.themes import load_themes
+from findings.load.themes import load_themes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "data" / "themes.yaml"
 APPENDIX = ROOT / "data" / "source" / "appendix_b.txt"
 
@@ -173,8 +173,9 @@ def test_analyses_record_the_survey_questions_they_code(codebook):
 
 
 def test_codebook_validates_against_the_instrument_questions():
-    codebook_module = pytest.importorskip("findings.codebook")
-    instrument = codebook_module.load_instrument(ROOT / "data" / "instrument.yaml")
+    from findings.load.instrument import load_instrument
+
+    instrument = load_instrument(ROOT / "data" / "instrument.yaml")
     load_themes(THEMES, {q.id for q in instrument.questions})
 
 
@@ -299,7 +300,9 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
 def test_quote_without_text(tmp_path):
     text = GOOD.replace("- text: More words", "- text: ''")
     message = problems_of(write(tmp_path, text))
-    assert f"themes.yaml, line {line_of(text, chr(39) * 2)}: quote in theme 's1-q1-a-theme' has no 'text'" in message
+    assert (f"themes.yaml, line {line_of(text, chr(39) * 2)}: steps entry 1 (id s1), children entry 1 "
+            "(id s1-q1), children entry 1 (id s1-q1-a-theme), quotes entry 2, text should be non-empty "
+            "text; found ''") in message
 
 
 def test_theme_without_quotes_or_subthemes(tmp_path):
@@ -329,16 +332,23 @@ def test_duplicate_id(tmp_path):
 def test_unknown_kind(tmp_path):
     text = GOOD.replace("kind: theme", "kind: topic")
     message = problems_of(write(tmp_path, text))
-    assert (f"themes.yaml, line {line_of(text, 'kind: topic')}: topic 's1-q1-a-theme': unknown kind 'topic'; "
-            "expected one of step, analysis, group, theme, subtheme") in message
+    assert (f"themes.yaml, line {line_of(text, 'kind: topic')}: steps entry 1 (id s1), children entry 1 "
+            "(id s1-q1), children entry 1 (id s1-q1-a-theme), kind should be one of: 'step', "
+            "'analysis', 'group', 'theme' or 'subtheme'; found 'topic'") in message
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
+    """Problems of form are reported together; once the form is right, problems across entries."""
     text = (GOOD.replace("kind: theme", "kind: topic").replace("- text: More words", "- text: ''")
-            .replace("id: s1-q1\n", "id: s1\n"))
+            .replace("line: 3\n", "line: three\n", 1))
     message = problems_of(write(tmp_path, text))
     assert message.startswith("3 problems in the input data:")
-    assert "unknown kind 'topic'" in message and "has no 'text'" in message and "duplicate id 's1'" in message
+    assert "found 'topic'" in message and "text should be non-empty text" in message
+    assert "line should be a whole number; found 'three'" in message
+    text = GOOD.replace("id: s1-q1\n", "id: s1\n").replace("[Q1]", "[Q1, Q9]")
+    message = problems_of(write(tmp_path, text), question_ids={"Q1"})
+    assert message.startswith("2 problems in the input data:")
+    assert "duplicate id 's1'" in message and "question 'Q9' is not a question" in message
 
 
 def test_missing_file(tmp_path):
