@@ -76,15 +76,24 @@ def test_every_action_is_pinned_to_a_commit():
 
 def test_tests_run_on_pull_requests_and_pushes():
     workflow = load("test.yml")
-    assert {"pull_request", "push"} <= set(workflow["on"])
+    assert {"pull_request", "push", "workflow_call"} <= set(workflow["on"])
     assert any(step.get("run", "").strip() == "make test" for step in steps(workflow))
+
+
+def test_the_site_is_also_built_with_zensical_strictly():
+    job = load("test.yml")["jobs"]["zensical"]
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "make generate" in runs and "zensical build --strict --clean" in runs
+    assert "requirements-zensical.txt" in runs
+    pins = (ROOT / "requirements-zensical.txt").read_text()
+    assert "zensical==0.1.1" in pins and "-r requirements.txt" in pins
 
 
 def test_deploy_builds_with_make_site_and_publishes_to_pages():
     workflow = load("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
-    assert workflow["permissions"]["pages"] == "write"
-    assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["build"]["permissions"]["pages"] == "write"
+    assert workflow["jobs"]["deploy"]["permissions"]["id-token"] == "write"
     assert workflow["concurrency"]["group"]
     used = [step.get("uses", "").split("@")[0] for step in steps(workflow)]
     assert all(action in used for action in PAGES_ACTIONS), used
@@ -95,3 +104,9 @@ def test_deploy_builds_with_make_site_and_publishes_to_pages():
     assert upload["with"]["path"] == "site"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+
+
+def test_only_what_passed_the_tests_is_deployed():
+    jobs = load("deploy.yml")["jobs"]
+    assert jobs["test"]["uses"] == "./.github/workflows/test.yml"
+    assert jobs["build"]["needs"] == "test" and jobs["deploy"]["needs"] == "build"

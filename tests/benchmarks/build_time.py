@@ -5,7 +5,7 @@
 Measures, each as the median of --runs, in fresh processes:
   generate (cold)   build_tables.py with an empty figure cache (every chart drawn)
   generate (warm)   build_tables.py with the cache filled (no chart drawn)
-  mkdocs build      mkdocs build --strict of the generated pages
+  mkdocs build      mkdocs build --strict of the built site source
 and the peak resident memory of each. Writes tests/benchmarks/BUILD_RESULTS.md.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def main() -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
-        out, site = Path(tmp) / "generated", Path(tmp) / "site"
+        out, site = Path(tmp) / "build", Path(tmp) / "site"
         cold, warm, mk = [], [], []
         for i in range(args.runs):
             cache = Path(tmp) / f"cache{i}"
