@@ -29,7 +29,7 @@ site: generate
 	rm -rf site && mv .site-new site
 
 serve: generate
-	$(BIN)/python -m findings.serve
+	$(BIN)/python -m findings.site.serve
 
 # What the browser and workflow tests need besides Python packages:
 #   Debian's chromium (driven by Playwright), pdftotext (poppler-utils) for the print test,

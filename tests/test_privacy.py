@@ -17,7 +17,7 @@ def test_output_with_an_email_stops_the_build_naming_file_and_line():
     with pytest.raises(DataError) as e:
         privacy.check_output(files)
     msg = str(e.value)
-    assert "docs/generated/page.md" in msg and "line 3" in msg and "someone@example.org" in msg
+    assert "build/page.md" in msg and "line 3" in msg and "someone@example.org" in msg
 
 
 @pytest.mark.parametrize("leak", ["IP 192.168.1.20 seen", "column IPAddress", "LocationLatitude"])

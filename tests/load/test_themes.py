@@ -2,7 +2,7 @@
 
 The expected values here were read off data/source/appendix_b.txt by hand: the repairs table
 below and the participant sets in the last tests. The raw text is parsed independently of
-findings.themes, so a transcription slip in the YAML shows up as a failing comparison.
+findings.load.themes, so a transcription slip in the YAML shows up as a failing comparison.
 """
 from __future__ import annotations
 
