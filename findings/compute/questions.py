@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .stats import Share, answered_any_mask, answered_mask, count_answered
+from .stats import Share, answered_mask, count_answered
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,3 @@ def question_result(data: pd.DataFrame, question, not_reconstructed: set[str]) -
 def finished(data: pd.DataFrame) -> int:
     return int(data["finished"].sum())
 
-
-__all__ = ["ChoiceResult", "FreeTextResult", "ItemResult", "MatrixResult", "OptionResult",
-           "QuestionResult", "UnavailableResult", "answered_any_mask", "question_result"]

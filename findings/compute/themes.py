@@ -76,9 +76,8 @@ def theme_results(codebook, stated_counts: dict[str, int]) -> ThemeResults:
     nodes: dict[str, NodeResult] = {}
     for step in codebook.steps:
         for node in step.walk():
-            depth = 0
             nodes[node.id] = NodeResult(node, len(node.participants()), len(node.all_quotes()),
-                                        stated_counts.get(node.id), depth)
+                                        stated_counts.get(node.id))
     final = codebook.final_analyses()
     summaries = {}
     for analysis in final:

@@ -16,7 +16,6 @@ Plain data (ints, strings, lists, dicts) so that it can be written as YAML for m
 from __future__ import annotations
 
 from .questions import ChoiceResult, FreeTextResult, MatrixResult, UnavailableResult
-from .stats import round_half_up
 
 
 def _choice(r: ChoiceResult) -> dict:
@@ -70,5 +69,3 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
                           "denominator": c.denominator or None} for c in checks},
     }
 
-
-__all__ = ["prose_variables", "round_half_up"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..privacy import redact
 from . import figures, pages
 from .markdown import md_text
 
@@ -24,21 +25,17 @@ class Output:
     specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
     nav: list = field(default_factory=list)  # the site's navigation, MkDocs' format
 
-    @property
-    def fragments(self) -> dict:
-        return {k: v for k, v in self.extra.items() if k.startswith("fragments/")}
 
-
-def _nav(entries, inputs, results) -> list:
+def _nav(entries, themes) -> list:
     """study.yml's nav with each ``{themes: <analysis id>}`` replaced by that analysis's theme pages."""
     out = []
     for entry in entries:
         if isinstance(entry, dict) and len(entry) == 1:
             (title, value), = entry.items()
             if isinstance(value, dict) and "themes" in value:
-                out.append({title: _theme_nav(value["themes"], results.themes)})
+                out.append({title: _theme_nav(value["themes"], themes)})
             elif isinstance(value, list):
-                out.append({title: _nav(value, inputs, results)})
+                out.append({title: _nav(value, themes)})
             else:
                 out.append(entry)
         else:
@@ -111,11 +108,10 @@ def render(inputs, results) -> Output:
     out.docs[pages.STATED], out.docs[pages.download_path("stated-figures.csv")] = \
         pages.stated_figures_page(results.stated, meta)
     out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
-    from ..privacy import redact
     out.docs[pages.download_path("instrument.yaml")] = redact(inputs.sources["instrument"])
     out.docs[pages.download_path("themes.yaml")] = inputs.sources["themes"]
     out.extra["variables.yml"] = yaml.safe_dump(results.variables, allow_unicode=True, sort_keys=True)
-    out.nav = _nav(study.nav, inputs, results)
+    out.nav = _nav(study.nav, themes)
     out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
                             "inherits it.\n" + yaml.safe_dump({"nav": out.nav}, allow_unicode=True,
                                                               sort_keys=False))

@@ -32,11 +32,6 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def link(text: str, target: str) -> str:
-    """A markdown link to a docs-root path (``/themes/x.md#y``); ``text`` is already markdown."""
-    return f"[{text}]({target})"
-
-
 def question_anchor(qid: str) -> str:
     return f"q-{qid.lower()}"
 

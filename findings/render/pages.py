@@ -10,6 +10,7 @@ import csv
 import io
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..compute.stats import round_half_up
 from ..privacy import redact
 from . import figures as fig
 from .markdown import alt_text_safe, cell, md_text, pct, plural, question_anchor, table
@@ -384,7 +385,6 @@ def _value(v, unit) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return "–"
     if unit == "percent":
-        from ..compute.stats import round_half_up
         return f"{round_half_up(float(v), 1):g}%"
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
