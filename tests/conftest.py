@@ -8,6 +8,7 @@
 - ``site_pages``   the site's pages as paths relative to the base URL (``""``, ``"report/"``, ...):
                    every ``index.html`` in the build except the 404 page.
 - ``browser``      Debian's Chromium (``/usr/bin/chromium``) driven by Playwright, one per session.
+- ``inst``, ``themes``, ``responses``  this study's codebooks and data, loaded once.
 - ``new_context``  a factory for a fresh browser context; each test gets its own and they are
                    closed after the test.
 
@@ -27,6 +28,10 @@ from pathlib import Path
 import pytest
 
 from chromium_launch import CHROMIUM_ARGS
+from findings.load.instrument import load_instrument
+from findings.load.responses import load_responses
+from findings.load.themes import load_themes
+from findings.paths import DATA_DIR
 from chromium_launch import CHROMIUM as _CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +127,18 @@ def new_context(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def inst():
+    return load_instrument(DATA_DIR / "instrument.yaml")
+
+
+@pytest.fixture(scope="session")
+def themes():
+    return load_themes(DATA_DIR / "themes.yaml")
+
+
+@pytest.fixture(scope="session")
+def responses(inst):
+    return load_responses(DATA_DIR / "responses.csv", inst, DATA_DIR / "responses.meta.yaml")

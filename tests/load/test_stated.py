@@ -5,26 +5,7 @@ import pytest
 import yaml
 
 from findings.errors import DataError
-from findings.load.instrument import load_instrument
-from findings.load.responses import load_responses
 from findings.load.stated import load_stated_figures
-from findings.load.themes import load_themes
-from findings.paths import DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def inst():
-    return load_instrument(DATA_DIR / "instrument.yaml")
-
-
-@pytest.fixture(scope="module")
-def themes():
-    return load_themes(DATA_DIR / "themes.yaml")
-
-
-@pytest.fixture(scope="module")
-def responses(inst):
-    return load_responses(DATA_DIR / "responses.csv", inst, DATA_DIR / "responses.meta.yaml")
 
 
 def test_bad_specs_are_all_reported_with_file_and_line(tmp_path, inst, themes):

@@ -11,31 +11,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from findings.load.instrument import load_instrument
 from findings.paths import DATA_DIR
-from findings.load.responses import load_responses
 from findings.compute.stated import check
 from findings.load.stated import load_stated_figures
-from findings.load.themes import load_themes
 
 FIGURES = DATA_DIR / "stated_figures.yaml"
 PAPER = DATA_DIR / "source" / "paper.txt"
 RESPONSE_OK = {"matches", "within rounding", "documented conflict"}
-
-
-@pytest.fixture(scope="module")
-def inst():
-    return load_instrument(DATA_DIR / "instrument.yaml")
-
-
-@pytest.fixture(scope="module")
-def themes():
-    return load_themes(DATA_DIR / "themes.yaml")
-
-
-@pytest.fixture(scope="module")
-def responses(inst):
-    return load_responses(DATA_DIR / "responses.csv", inst, DATA_DIR / "responses.meta.yaml")
 
 
 @pytest.fixture(scope="module")
