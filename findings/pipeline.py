@@ -23,7 +23,7 @@ def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_D
     inputs = load(Path(study_path))
     results = compute(inputs)
     output = render(inputs, results)
-    privacy.check_output({**output.docs, **output.extra})
+    privacy.check_output({**{f"docs/{k}": v for k, v in output.docs.items()}, **output.extra})
     stats = write(output, Path(prose_dir), Path(build_dir), Path(cache_dir))
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,
             "warnings": list(inputs.themes.warnings),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .questions import finished
 from .stats import Share, count_answered, count_chosen, round_half_up
 
 THEME_MEASURES = {"theme_participants", "theme_largest"}
@@ -52,7 +53,7 @@ def compute(spec: dict, data, instrument, themes=None):
     if measure == "respondents":
         return len(data)
     if measure == "finished":
-        return int(data["finished"].sum())
+        return finished(data)
     if measure in {"answered", "answered_any"}:
         return count_answered(data, list(spec["columns"]))
     if measure in {"count", "percent"}:

@@ -70,7 +70,7 @@ class Study:
     item_themes: dict = field(default_factory=dict)  # matrix item column -> theme node ids
     theme_questions: dict = field(default_factory=dict)  # theme node id -> closed question ids
     nav: tuple = ()  # the site's navigation, MkDocs' form; {themes: <analysis id>} expands
-    lines: Any = None  # the Document, for messages that point at a line
+    document: Any = None  # the parsed file, for messages that point at a line
 
 
 def _nav_problems(doc, entries, loc) -> list[Problem]:
@@ -122,22 +122,19 @@ def load_study(path: Path) -> Study:
                                 for s in raw.sections),
                  item_themes={k: list(v) for k, v in raw.item_themes.items()},
                  theme_questions={k: list(v) for k, v in raw.theme_questions.items()},
-                 nav=tuple(raw.nav), lines=doc)
+                 nav=tuple(raw.nav), document=doc)
 
 
 def check_references(study: Study, question_ids: set[str], themes, columns: set[str]) -> None:
     """Every question, theme and column the configuration names must exist in the codebooks."""
-    doc = study.lines
+    doc = study.document
     node_ids = {n.id for step in themes.steps for n in step.walk()}
     final = {a.id for a in themes.final_analyses()}
     problems = []
 
     def unknown(loc, what, value, known):
         if value not in known:
-            problems.append(doc.problem(loc, f"{where(loc)}: unknown {what} {value!r}"))
-
-    def where(loc):
-        return yamlfile.where_text(loc)
+            problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: unknown {what} {value!r}"))
 
     for i, q in enumerate(study.characteristics):
         unknown(("characteristics", i), "question", q, question_ids)

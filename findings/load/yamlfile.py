@@ -186,21 +186,21 @@ def where_text(loc: Loc, data: Any = None) -> str:
 def schema_problems(doc: Document, error: ValidationError, model) -> list[Problem]:
     problems = []
 
-    def where_text(loc):
-        return globals()["where_text"](loc, doc.data)
+    def at(loc):
+        return where_text(loc, doc.data)
 
     for e in error.errors(include_url=False):
         loc, kind = tuple(e["loc"]), e["type"]
         if kind == "missing":
             parent = _model_at(model, loc[:-1])
             form = f"; expected {_keys(parent)}" if parent else ""
-            message = f"{where_text(loc[:-1])}: missing key {loc[-1]!r}{form}"
+            message = f"{at(loc[:-1])}: missing key {loc[-1]!r}{form}"
             problems.append(doc.problem(loc[:-1], message))
             continue
         if kind == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
             form = f"; allowed: {', '.join(parent.model_fields)}" if parent else ""
-            problems.append(doc.problem(loc, f"{where_text(loc[:-1])}: unknown key {loc[-1]!r}{form}"))
+            problems.append(doc.problem(loc, f"{at(loc[:-1])}: unknown key {loc[-1]!r}{form}"))
             continue
         target = _model_at(model, loc)
         if kind in ("model_type", "model_attributes_type") and target is not None:
@@ -210,9 +210,9 @@ def schema_problems(doc: Document, error: ValidationError, model) -> list[Proble
         elif kind in EXPECTED:
             expected = EXPECTED[kind]
         else:
-            problems.append(doc.problem(loc, f"{where_text(loc)}: {e['msg'].removeprefix('Value error, ')}"))
+            problems.append(doc.problem(loc, f"{at(loc)}: {e['msg'].removeprefix('Value error, ')}"))
             continue
-        problems.append(doc.problem(loc, f"{where_text(loc)} should be {expected}; "
+        problems.append(doc.problem(loc, f"{at(loc)} should be {expected}; "
                                          f"found {_found(e.get('input'))}"))
     return problems
 

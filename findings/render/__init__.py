@@ -23,7 +23,6 @@ class Output:
     docs: dict = field(default_factory=dict)  # docs-root path -> text (pages and downloads)
     extra: dict = field(default_factory=dict)  # build-folder path -> text (fragments, variables, nav)
     specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
-    nav: list = field(default_factory=list)  # the site's navigation, MkDocs' format
 
 
 def _nav(entries, themes) -> list:
@@ -111,8 +110,8 @@ def render(inputs, results) -> Output:
     out.docs[pages.download_path("instrument.yaml")] = redact(inputs.sources["instrument"])
     out.docs[pages.download_path("themes.yaml")] = inputs.sources["themes"]
     out.extra["variables.yml"] = yaml.safe_dump(results.variables, allow_unicode=True, sort_keys=True)
-    out.nav = _nav(study.nav, themes)
     out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
-                            "inherits it.\n" + yaml.safe_dump({"nav": out.nav}, allow_unicode=True,
+                            "inherits it.\n" + yaml.safe_dump({"nav": _nav(study.nav, themes)},
+                                                              allow_unicode=True,
                                                               sort_keys=False))
     return out

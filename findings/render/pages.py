@@ -198,9 +198,7 @@ def instrument_page(instrument, results_pages: dict) -> str:
     intro = survey.get("introduction")
     if intro:
         out.append("## Introduction shown to participants\n")
-        for para in (intro if isinstance(intro, list) else [intro]):
-            text = para.get("text", "") if isinstance(para, dict) else str(para)
-            out.append(f"> {md_text(redact(text))}\n>")
+        out += [f"> {md_text(redact(text))}\n>" for text in intro]
         out[-1] = out[-1].rstrip(">").rstrip() + "\n"
     current_part = None
     parts = {p.id: p for p in instrument.parts}
@@ -250,9 +248,7 @@ def instrument_page(instrument, results_pages: dict) -> str:
     closing = survey.get("closing")
     if closing:
         out.append("## Closing text\n")
-        for para in (closing if isinstance(closing, list) else [closing]):
-            text = para.get("text", "") if isinstance(para, dict) else str(para)
-            out.append(f"> {md_text(redact(text))}\n")
+        out += [f"> {md_text(redact(para['text']))}\n" for para in closing]
     return "\n".join(out) + "\n"
 
 
