@@ -58,6 +58,21 @@ def _theme_nav(analysis_id: str, themes) -> list:
     return entries
 
 
+LINK_VARIABLES = ("doi", "doi_url", "url")  # checked as a DOI or an http(s) address when loaded
+
+
+def _inert(value, key=None):
+    """The prose variables with every text value made inert Markdown (``md_text``): a title or label
+    reaches a prose page as text, never as Markdown, HTML or a template. Links are left as links."""
+    if isinstance(value, dict):
+        return {k: _inert(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_inert(v) for v in value]
+    if isinstance(value, str) and key not in LINK_VARIABLES:
+        return md_text(value)
+    return value
+
+
 def render(inputs, results) -> Output:
     study, instrument, meta = inputs.study, inputs.instrument, inputs.responses.meta
     out = Output()
@@ -99,17 +114,19 @@ def render(inputs, results) -> Output:
     out.extra["fragments/themes/index.md"] = pages.theme_index_fragment(themes, final)
     out.extra["fragments/reconstructed.md"] = pages.reconstructed_notice(meta)
     for page in themes.pages:
-        out.docs[pages.theme_path(page.node)] = pages.theme_page(
-            page, themes, instrument, study.theme_questions, results_pages)
+        out.docs[pages.theme_path(page.node)] = pages.generated_page(pages.theme_page(
+            page, themes, instrument, study.theme_questions, results_pages))
 
-    out.docs[pages.CODING] = pages.coding_process_page(inputs.themes, themes)
-    out.docs[pages.INSTRUMENT] = pages.instrument_page(instrument, results_pages)
-    out.docs[pages.STATED], out.docs[pages.download_path("stated-figures.csv")] = \
+    out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
+    out.docs[pages.INSTRUMENT] = pages.generated_page(pages.instrument_page(instrument, results_pages))
+    stated_page, out.docs[pages.download_path("stated-figures.csv")] = \
         pages.stated_figures_page(results.stated, meta)
+    out.docs[pages.STATED] = pages.generated_page(stated_page, hide=("navigation",))
     out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
     out.docs[pages.download_path("instrument.yaml")] = redact(inputs.sources["instrument"])
     out.docs[pages.download_path("themes.yaml")] = inputs.sources["themes"]
-    out.extra["variables.yml"] = yaml.safe_dump(results.variables, allow_unicode=True, sort_keys=True)
+    out.extra["variables.yml"] = yaml.safe_dump(_inert(results.variables), allow_unicode=True,
+                                                sort_keys=True)
     out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
                             "inherits it.\n" + yaml.safe_dump({"nav": _nav(study.nav, themes)},
                                                               allow_unicode=True,

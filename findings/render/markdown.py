@@ -9,18 +9,34 @@ from __future__ import annotations
 import re
 
 
+# Characters that mean something to Markdown, its extensions (attr_list, abbr, footnotes, tables,
+# admonitions), HTML or Jinja. Data text carries them as numeric character references: the page shows
+# the character, and nothing downstream (Markdown, the browser, mkdocs-macros) can act on it.
+_ENTITY = {c: f"&#{ord(c)};" for c in "&<>\\`*_{}[]()#!|~^\"'"}
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITY)) + "]")
+_LINE_START = re.compile(r"^(?:(\d+)\.|([-+=?]))")  # an ordered or bulleted list, a setext line, ???
+
+
 def md_text(text) -> str:
-    """Participant or questionnaire text safe as markdown: no accidental emphasis, links or HTML."""
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", str(text))
+    """Data text (participants' words, labels, titles) as inert Markdown on one line.
+
+    Whitespace runs (newlines included) become one space, so data can never start a block of its own;
+    every character Markdown, HTML or a template could act on becomes a character reference.
+    """
+    s = _SPECIAL.sub(lambda m: _ENTITY[m.group(0)], " ".join(str(text).split()))
+    return _LINE_START.sub(lambda m: f"{m.group(1)}&#46;" if m.group(1) else f"&#{ord(m.group(2))};", s)
 
 
 def cell(text) -> str:
-    """Text safe inside a markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A value (already Markdown) safe inside a table cell: one line, no column separator."""
+    return " ".join(str(text).split()).replace("|", "&#124;")
 
 
-def alt_text_safe(text: str) -> str:
-    return str(text).replace("[", "(").replace("]", ")").replace("\n", " ")
+def csv_cell(value):
+    """A value safe in a CSV download: text a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def pct(share) -> str:

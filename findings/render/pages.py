@@ -13,7 +13,7 @@ from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
 from ..compute.stats import round_half_up
 from ..privacy import redact
 from . import figures as fig
-from .markdown import alt_text_safe, cell, md_text, pct, plural, question_anchor, table
+from .markdown import cell, csv_cell, md_text, pct, plural, question_anchor, table
 
 INSTRUMENT = "instrument.md"
 CODING = "coding.md"
@@ -37,7 +37,7 @@ def _csv(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 
@@ -65,7 +65,7 @@ def reconstructed_notice(meta) -> str:
 def figure_block(spec: dict, caption: str) -> str:
     """An accessible chart: image with alt text from the data, caption, and downloads."""
     name = spec["name"]
-    alt = alt_text_safe(fig.alt_text(spec))
+    alt = md_text(fig.alt_text(spec))
     return (
         f'<figure class="chart" markdown="span">\n'
         f"![{alt}](/{figure_path(name, 'svg')}){{ loading=lazy }}\n"
@@ -215,7 +215,7 @@ def instrument_page(instrument, results_pages: dict) -> str:
             extra = (f"; shown only if the answer to question "
                      f"{md_text(instrument.question(q.condition.question).number)} was "
                      f"“{md_text(q.condition.equals)}”")
-        columns = ", ".join(f"`{c}`" for c in q.all_columns) or "none"
+        columns = ", ".join(f"<code>{md_text(c)}</code>" for c in q.all_columns) or "none"
         out.append(f"*{q.type.replace('_', ' ').capitalize()}*{extra}. "
                    f"Export column{'s' if len(q.all_columns) != 1 else ''}: {columns}.\n")
         if q.options:
@@ -392,7 +392,7 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
     tally: dict[str, int] = {}
     for c in checks:
         tally[c.status] = tally.get(c.status, 0) + 1
-    lines = ["---\nhide:\n  - navigation\n---\n", "# Stated figures check\n",
+    lines = ["# Stated figures check\n",
              "Every number the manuscript states about its results, beside the value this site's build "
              "computes from the data files. A figure *matches* when the computed value, rounded as the "
              "manuscript rounds, is the stated value. Where a stated figure cannot be reproduced, a note "
@@ -422,13 +422,26 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
                                           "denominator", "status", "explanation"], csv_rows)
 
 
+def generated_page(body: str, hide: tuple[str, ...] = ()) -> str:
+    """A generated page with its front matter. ``render_macros: false``: mkdocs-macros never treats a
+    generated page as a template (its text is data; ``md_text`` already makes braces inert)."""
+    front = "render_macros: false\n" + ("hide:\n" + "".join(f"  - {h}\n" for h in hide) if hide else "")
+    return f"---\n{front}---\n\n{body}"
+
+
 # ---------------------------------------------------------------- citation
+def _bib(text) -> str:
+    """A BibTeX field value: braces and backslashes from the data cannot close or extend it."""
+    return " ".join(str(text).split()).replace("\\", "\\textbackslash{}").replace("{", "\\{") \
+        .replace("}", "\\}")
+
+
 def bibtex(study) -> str:
     return (f"@article{{{study.bibtex_key},\n"
-            f"  title = {{{study.title}}},\n"
-            f"  author = {{{' and '.join(study.authors)}}},\n"
-            f"  year = {{{study.year}}},\n"
-            f"  journal = {{{study.publisher}}},\n"
-            f"  doi = {{{study.doi}}},\n"
-            f"  url = {{{study.url}}}\n"
+            f"  title = {{{_bib(study.title)}}},\n"
+            f"  author = {{{' and '.join(_bib(a) for a in study.authors)}}},\n"
+            f"  year = {{{_bib(study.year)}}},\n"
+            f"  journal = {{{_bib(study.publisher)}}},\n"
+            f"  doi = {{{_bib(study.doi)}}},\n"
+            f"  url = {{{_bib(study.url)}}}\n"
             f"}}\n")
