@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import display_path
+
 from .instrument import Instrument, load_instrument
 from .responses import Responses, load_responses
 from .stated import StatedFigure, load_stated_figures
@@ -22,7 +24,7 @@ class Inputs:
     responses: Responses
     themes: ThemeCodebook
     stated_figures: tuple[StatedFigure, ...]
-    sources: dict  # role -> the file's text, for the downloads that publish an input file
+    files: dict  # file as shown in messages -> its path: every input, for the privacy scan's messages
 
 
 def load(study_path: Path) -> Inputs:
@@ -33,6 +35,5 @@ def load(study_path: Path) -> Inputs:
     themes = load_themes(study.files["themes"], question_ids)
     check_references(study, question_ids, themes, set(instrument.data_columns()))
     stated = load_stated_figures(study.files["stated_figures"], instrument, themes)
-    sources = {role: Path(study.files[role]).read_text(encoding="utf-8")
-               for role in ("instrument", "themes")}
-    return Inputs(study, instrument, responses, themes, tuple(stated), sources)
+    files = {display_path(p): Path(p) for p in (study.path, *study.files.values())}
+    return Inputs(study, instrument, responses, themes, tuple(stated), files)

@@ -14,9 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import DataError, Problem
+from collections import Counter
+
+from ..errors import DataError, Problem, ProblemList, listing, shown
 from . import yamlfile
-from .yamlfile import Schema, StrictBool, StrictInt, Text
+from .yamlfile import Column, Id, Schema, StrictBool, StrictInt, Text
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no")
 
@@ -116,6 +118,7 @@ class Instrument:
     survey: dict
     parts: tuple[Part, ...]
     questions: tuple[Question, ...]
+    data: dict = field(default_factory=dict, repr=False, compare=False)  # as checked, for the download
     _by_id: dict = field(default_factory=dict, repr=False, compare=False)
     _by_column: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -156,7 +159,7 @@ class SourceSchema(Schema):
 class OptionSchema(Schema):
     label: Text
     code: Any = None  # a number or text; the option's 1-based position when absent
-    text_column: Text | None = None
+    text_column: Column | None = None
     nonsubstantive: StrictBool = False
     reconstructed: StrictBool = False
     source: list[SourceSchema] = []
@@ -164,24 +167,24 @@ class OptionSchema(Schema):
 
 class ItemSchema(Schema):
     label: Text
-    column: Text
-    text_column: Text | None = None
+    column: Column
+    text_column: Column | None = None
     reconstructed: StrictBool = False
     source: list[SourceSchema] = []
 
 
 class ConditionSchema(Schema):
-    question: Text
+    question: Id
     equals: Text
 
 
 class QuestionSchema(Schema):
-    id: Text
+    id: Id
     number: Text
-    part: Text
+    part: Id
     text: Text
     type: Literal["single_choice", "multiple_choice", "matrix", "free_text", "yes_no"]
-    columns: list[Text]
+    columns: list[Column]
     line: StrictInt | None = None
     options: list[OptionSchema] = []
     items: list[ItemSchema] = []
@@ -194,7 +197,7 @@ class QuestionSchema(Schema):
 
 
 class PartSchema(Schema):
-    id: Text
+    id: Id
     title: Text
     title_printed: StrictBool = True
     line: StrictInt | None = None
@@ -238,33 +241,37 @@ def _sources(entries) -> tuple[Source, ...]:
 
 
 def _options(doc, loc, entries) -> tuple[tuple[Option, ...], list[Problem]]:
-    problems, options = [], []
+    problems, options = ProblemList(), []
     for pos, o in enumerate(entries):
         code = pos + 1 if o.code is None else o.code
-        if isinstance(code, bool) or not isinstance(code, (int, str)):
+        if isinstance(code, bool) or not isinstance(code, (int, str)) or isinstance(code, str) and not code:
             problems.append(doc.problem(loc + (pos, "code"), f"{yamlfile.where_text(loc + (pos, 'code'))} "
-                                        f"should be a number or text; found {code!r}"))
+                                        f"should be a number or text; found {shown(code)}"))
             code = pos + 1
         options.append(Option(o.label, code, o.text_column, o.nonsubstantive, o.reconstructed,
                               _sources(o.source)))
-    codes = [o.code for o in options]
-    for code in sorted({c for c in codes if codes.count(c) > 1}, key=str):
-        problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: code {code!r} is used by more "
+    counts = Counter(o.code for o in options)
+    for code in sorted((c for c, n in counts.items() if n > 1), key=str):
+        problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: code {shown(code)} is used by more "
                                          "than one entry; every code must be unique"))
+    labels = Counter(o.label for o in options)
+    for label in (x for x, n in labels.items() if n > 1):  # an answer would not say which option
+        problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: label {shown(label)} is used by "
+                                         "more than one entry; every label must be unique"))
     return tuple(options), problems
 
 
 def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Question, list[Problem]]:
     loc = ("questions", pos)
     what = f"question {q.id}"
-    problems = []
+    problems = ProblemList()
 
     def add(key, message):
         problems.append(doc.problem(loc + ((key,) if key else ()), f"{what}: {message}"))
 
     if q.part not in part_ids:
-        add("part", f"part {q.part!r} is not one of the parts listed under 'parts' "
-                    f"({', '.join(sorted(part_ids)) or 'none'})")
+        add("part", f"part {shown(q.part)} is not one of the parts listed under 'parts' "
+                    f"({listing(sorted(part_ids), quote=False) or 'none'})")
     options, found = _options(doc, loc + ("options",), q.options)
     scale, found2 = _options(doc, loc + ("scale",), q.scale)
     problems += found + found2
@@ -283,8 +290,8 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
             add(None, "a matrix question needs 'items' (or items_available: false when the item list "
                       "is lost)")
         if q.items and q.columns != [i.column for i in q.items]:
-            add("columns", f"columns {q.columns} should list the items' columns in order: "
-                           f"{[i.column for i in q.items]}")
+            add("columns", f"columns [{listing(q.columns)}] should list the items' columns in order: "
+                           f"[{listing(i.column for i in q.items)}]")
     if not q.items_available and q.columns:
         add("columns", "items_available is false, so columns should be []")
     for key, entry in ([((), q)] + [(("options", i), o) for i, o in enumerate(q.options)]
@@ -306,19 +313,19 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
 
 def _references(doc, questions: list[Question]) -> list[Problem]:
     """Duplicate ids and columns; conditions that name a missing question or option."""
-    problems = []
+    problems = ProblemList()
     seen_ids: dict[str, int] = {}
     seen_cols: dict[str, str] = {}
     for pos, q in enumerate(questions):
         loc = ("questions", pos)
         if q.id in seen_ids:
-            problems.append(doc.problem(loc + ("id",), f"duplicate question id {q.id!r} (first used at "
+            problems.append(doc.problem(loc + ("id",), f"duplicate question id {shown(q.id)} (first used at "
                                         f"line {doc.line(('questions', seen_ids[q.id]))}); every "
                                         "question needs its own id"))
         seen_ids.setdefault(q.id, pos)
         for col in q.all_columns:
             if col in seen_cols:
-                problems.append(doc.problem(loc, f"question {q.id}: duplicate column {col!r} (also used "
+                problems.append(doc.problem(loc, f"question {q.id}: duplicate column {shown(col)} (also used "
                                             f"by question {seen_cols[col]}); every export column "
                                             "belongs to one question"))
             seen_cols.setdefault(col, q.id)
@@ -332,11 +339,11 @@ def _references(doc, questions: list[Question]) -> list[Problem]:
         target = by_id.get(q.condition.question)
         if target is None:
             problems.append(doc.problem(loc, f"question {q.id}: condition names question "
-                                        f"{q.condition.question!r}, which is not in the instrument"))
+                                        f"{shown(q.condition.question)}, which is not in the instrument"))
         elif q.condition.equals not in [o.label for o in target.options]:
-            labels = ", ".join(repr(o.label) for o in target.options) or "none"
+            labels = listing(o.label for o in target.options) or "none"
             problems.append(doc.problem(loc, f"question {q.id}: condition expects "
-                                        f"{q.condition.equals!r} but question {target.id} has no such "
+                                        f"{shown(q.condition.equals)} but question {target.id} has no such "
                                         f"option (its options: {labels})"))
     return problems
 
@@ -345,12 +352,13 @@ def load_instrument(path: Path | str) -> Instrument:
     """Read and check the instrument codebook; raise one DataError listing every problem."""
     doc = yamlfile.read(path, "the instrument codebook (YAML with survey, parts and questions)")
     raw = yamlfile.validate(doc, InstrumentSchema)
-    problems = []
-    parts = []
+    problems = ProblemList()
+    parts, seen = [], set()
     for pos, p in enumerate(raw.parts):
-        if any(x.id == p.id for x in parts):
+        if p.id in seen:
             problems.append(doc.problem(("parts", pos, "id"),
-                                        f"duplicate part id {p.id!r}; every part needs its own id"))
+                                        f"duplicate part id {shown(p.id)}; every part needs its own id"))
+        seen.add(p.id)
         parts.append(Part(p.id, p.title, p.title_printed, p.note))
     part_ids = {p.id for p in parts}
     questions = []
@@ -361,4 +369,5 @@ def load_instrument(path: Path | str) -> Instrument:
     problems += _references(doc, questions)
     if problems:
         raise DataError(problems)
-    return Instrument(raw.survey.model_dump(), tuple(parts), tuple(questions))
+    return Instrument(raw.survey.model_dump(), tuple(parts), tuple(questions),
+                      data=raw.model_dump(mode="json", exclude_unset=True))

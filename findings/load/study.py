@@ -6,25 +6,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, Problem
+from pydantic import Field
+
+from ..errors import DataError, Problem, ProblemList, name, shown
 from . import yamlfile
-from .yamlfile import Schema, StrictInt
+from .yamlfile import BibKey, Column, DocsPage, Doi, Id, Schema, StrictInt, Text, Url
 
 
-class FilesSchema(Schema):
-    instrument: str
-    themes: str
-    responses: str
-    responses_meta: str
-    stated_figures: str
+class FilesSchema(Schema):  # paths relative to study.yml, inside its folder
+    instrument: Text
+    themes: Text
+    responses: Text
+    responses_meta: Text
+    stated_figures: Text
 
 
 class SectionSchema(Schema):
-    id: str
+    id: Id
     title: str
-    page: str  # the prose page (docs path) that shows these questions
-    questions: list[str]
-    analyses: list[str] = []
+    page: DocsPage  # the prose page (docs path) that shows these questions
+    questions: list[Id]
+    analyses: list[Id] = []
+
+
+class DisclosureSchema(Schema):
+    # counts of 1 .. threshold-1 participants are hidden in the participants' tables (0 or 1: off);
+    # 3 follows UK practice for small surveys (ONS, NHS Digital publish "fewer than 3" or suppress)
+    threshold: StrictInt = Field(default=3, ge=0, le=100)
+
+
+class PrivacySchema(Schema):
+    # personal data the team publishes on purpose (the study's contact); the scan lets these through
+    allow: list[Text] = []
 
 
 class StudySchema(Schema):
@@ -32,16 +45,18 @@ class StudySchema(Schema):
     short_title: str
     authors: list[str]
     year: StrictInt
-    doi: str
+    doi: Doi
     publisher: str
-    url: str
-    bibtex_key: str
+    url: Url
+    bibtex_key: BibKey
     files: FilesSchema
-    characteristics: list[str] = []
+    characteristics: list[Id] = []
     sections: list[SectionSchema]
-    item_themes: dict[str, list[str]] = {}
-    theme_questions: dict[str, list[str]] = {}
+    item_themes: dict[Column, list[Id]] = {}  # matrix item column -> theme node ids
+    theme_questions: dict[Id, list[Id]] = {}  # theme node id -> question ids
     nav: list[Any]
+    disclosure: DisclosureSchema = DisclosureSchema()
+    privacy: PrivacySchema = PrivacySchema()
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,8 @@ class Study:
     item_themes: dict = field(default_factory=dict)  # matrix item column -> theme node ids
     theme_questions: dict = field(default_factory=dict)  # theme node id -> closed question ids
     nav: tuple = ()  # the site's navigation, MkDocs' form; {themes: <analysis id>} expands
+    disclosure_threshold: int = 3  # counts of 1 .. threshold-1 participants are hidden
+    privacy_allow: tuple[str, ...] = ()  # published on purpose: not personal data to the scan
     document: Any = None  # the parsed file, for messages that point at a line
 
 
@@ -81,19 +98,29 @@ def _nav_problems(doc, entries, loc) -> list[Problem]:
     for i, entry in enumerate(entries):
         here = loc + (i,)
         if isinstance(entry, str):
-            if not entry.endswith(".md"):
-                out.append(doc.problem(here, f"nav entry {entry!r} should be a page ending in .md"))
+            if not yamlfile.is_page(entry):
+                out.append(doc.problem(here, f"{yamlfile.where_text(here)} should be "
+                                             f"{yamlfile.PAGE_FORM}; found {shown(entry)}"))
             continue
         if isinstance(entry, dict) and len(entry) == 1:
             (title, value), = entry.items()
+            if not isinstance(title, str) or not title.strip():
+                out.append(doc.problem(here, f"nav entry {shown(entry)}: its title should be text"))
+                continue
             if isinstance(value, list):
                 out += _nav_problems(doc, value, here + (title,))
                 continue
-            if isinstance(value, str) and value.endswith(".md"):
+            if isinstance(value, str):
+                if not yamlfile.is_page(value):
+                    out.append(doc.problem(here + (title,), f"nav entry {shown(title)} should be "
+                                           f"{yamlfile.PAGE_FORM}; found {shown(value)}"))
                 continue
             if isinstance(value, dict) and set(value) == {"themes"} and isinstance(value["themes"], str):
+                if not yamlfile.is_id(value["themes"]):
+                    out.append(doc.problem(here + (title, "themes"), f"nav entry {shown(title)}, themes "
+                                           f"should be {yamlfile.ID_FORM}; found {shown(value['themes'])}"))
                 continue
-        out.append(doc.problem(here, f"nav entry {entry!r} should be 'page.md', {{Title: page.md}}, "
+        out.append(doc.problem(here, f"nav entry {shown(entry)} should be 'page.md', {{Title: page.md}}, "
                                      "{Title: [entries]} or {Title: {themes: <final analysis id>}}"))
     return out
 
@@ -103,14 +130,17 @@ def load_study(path: Path) -> Study:
     path = Path(path)
     doc = yamlfile.read(path, "the study's configuration (study.yml)")
     raw = yamlfile.validate(doc, StudySchema)
-    problems = _nav_problems(doc, raw.nav, ("nav",))
+    problems = ProblemList(_nav_problems(doc, raw.nav, ("nav",)))
     base = path.parent.resolve()
     files = {}
-    for role, name in raw.files.model_dump().items():
-        target = (base / name).resolve()
-        if base not in target.parents:
-            problems.append(doc.problem(("files", role), f"files: {role} {name!r} is outside the "
-                                        f"folder of {path.name}; name a file inside it"))
+    for role, relative in raw.files.model_dump().items():
+        try:  # symbolic links are followed: a link to a file elsewhere is outside too
+            target = (base / relative).resolve()
+        except (OSError, RuntimeError, ValueError):
+            target = None
+        if target is None or base not in target.parents:
+            problems.append(doc.problem(("files", role), f"files: {role} {shown(relative)} is outside the "
+                                        f"folder of {name(path.name)}; name a file inside it"))
         files[role] = target
     if problems:
         raise DataError(problems)
@@ -122,7 +152,8 @@ def load_study(path: Path) -> Study:
                                 for s in raw.sections),
                  item_themes={k: list(v) for k, v in raw.item_themes.items()},
                  theme_questions={k: list(v) for k, v in raw.theme_questions.items()},
-                 nav=tuple(raw.nav), document=doc)
+                 nav=tuple(raw.nav), disclosure_threshold=raw.disclosure.threshold,
+                 privacy_allow=tuple(raw.privacy.allow), document=doc)
 
 
 def check_references(study: Study, question_ids: set[str], themes, columns: set[str]) -> None:
@@ -130,11 +161,11 @@ def check_references(study: Study, question_ids: set[str], themes, columns: set[
     doc = study.document
     node_ids = {n.id for step in themes.steps for n in step.walk()}
     final = {a.id for a in themes.final_analyses()}
-    problems = []
+    problems = ProblemList()
 
     def unknown(loc, what, value, known):
         if value not in known:
-            problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: unknown {what} {value!r}"))
+            problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: unknown {what} {shown(value)}"))
 
     for i, q in enumerate(study.characteristics):
         unknown(("characteristics", i), "question", q, question_ids)

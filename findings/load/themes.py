@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal
 
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, ProblemList, listing, shown
 from . import yamlfile
-from .yamlfile import Schema, StrictBool, StrictInt, Text
+from .yamlfile import Id, Schema, StrictBool, StrictInt, Text
 
 KINDS = ("step", "analysis", "group", "theme", "subtheme")
 CHILD_KINDS = {None: ("step",), "step": ("analysis",), "analysis": ("group", "theme"),
                "group": ("theme",), "theme": ("subtheme",), "subtheme": ()}
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-LABEL_RE = re.compile(r"P?\d+")
+LABEL_RE = re.compile(r"P?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class ThemeCodebook:
     source: str | None  # the text the line numbers refer to, as written in the file
     steps: tuple[Node, ...]
     warnings: tuple[Problem, ...] = ()  # label inconsistencies: worth a look, not fatal
+    data: dict = field(default_factory=dict, repr=False, compare=False)  # as checked, for the download
     _index: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,18 +113,18 @@ class QuoteSchema(Schema):
     text: Text
     label: str | None = None
     line: StrictInt
-    question: Text
+    question: Id
     annotation: str | None = None
     repairs: list[Text] = []
     note: str | None = None
 
 
 class NodeSchema(Schema):
-    id: Text
+    id: Id
     title: Text
     kind: Literal["step", "analysis", "group", "theme", "subtheme"]
     line: StrictInt | None = None
-    questions: list[Text] | None = None
+    questions: list[Id] | None = None
     final: StrictBool = False
     note: str | None = None
     children: list[NodeSchema] = []
@@ -146,7 +147,7 @@ class _Reader:
         self.doc = doc
         self.question_ids = question_ids
         self.bare_are_participants = bare_are_participants
-        self.problems: list[Problem] = []
+        self.problems = ProblemList()
         self.ids: dict[str, int | None] = {}
 
     def add(self, loc, message: str) -> None:
@@ -154,15 +155,15 @@ class _Reader:
 
     def unknown_question(self, qid: str, loc, what: str) -> None:
         if self.question_ids is not None and qid not in self.question_ids:
-            self.add(loc, f"{what}: question {qid!r} is not a question of the instrument")
+            self.add(loc, f"{what}: question {shown(qid)} is not a question of the instrument")
 
     def node(self, m: NodeSchema, parent_kind: str | None, context: dict, loc) -> Node:
-        what = f"{m.kind} {m.id!r}"
+        what = f"{m.kind} {shown(m.id)}"
         if not ID_RE.fullmatch(m.id):
             self.add(loc + ("id",), f"{what}: id should be a slug of lower-case letters, digits and "
                                     "hyphens (e.g. 's3-barriers-provider-factors')")
         if m.id in self.ids:
-            self.add(loc + ("id",), f"duplicate id {m.id!r} (first used on line {self.ids[m.id]}); "
+            self.add(loc + ("id",), f"duplicate id {shown(m.id)} (first used on line {self.ids[m.id]}); "
                                     "every id must be unique")
         else:
             self.ids[m.id] = self.doc.line(loc + ("id",))
@@ -189,7 +190,7 @@ class _Reader:
         if m.quotes and m.kind not in ("theme", "subtheme"):
             self.add(loc + ("quotes",), f"{what}: quotes belong under a theme or sub-theme, not a {m.kind}")
         if m.kind in ("theme", "subtheme") and not m.quotes and not m.children:
-            self.add(loc, f"{what} ({m.title!r}) has no quotes and no sub-themes; expected at least one")
+            self.add(loc, f"{what} ({shown(m.title)}) has no quotes and no sub-themes; expected at least one")
         quotes = [self.quote(q, what, context, loc + ("quotes", i)) for i, q in enumerate(m.quotes)]
         children = [self.node(c, m.kind, context, loc + ("children", i))
                     for i, c in enumerate(m.children)]
@@ -202,15 +203,16 @@ class _Reader:
         what = f"quote in {where}"
         label = m.label
         if label is not None and not LABEL_RE.fullmatch(label):
-            self.add(loc + ("label",), f"{what}: label {label!r} should look like 'P31' or '31' (or be null)")
+            self.add(loc + ("label",), f"{what}: label {shown(label)} should look like 'P31' or '31' "
+                                       "(or be null)")
             label = None
         self.unknown_question(m.question, loc + ("question",), what)
         coded = context.get("questions", ())
         if coded and m.question not in coded:
-            self.add(loc + ("question",), f"{what}: question {m.question!r} is not among the questions "
-                                          f"coded here ({', '.join(coded)})")
+            self.add(loc + ("question",), f"{what}: question {shown(m.question)} is not among the "
+                                          f"questions coded here ({listing(coded, quote=False)})")
         if m.line < 1:
-            self.add(loc + ("line",), f"{what}: 'line' should be a line number; found {m.line!r}")
+            self.add(loc + ("line",), f"{what}: 'line' should be a line number; found {shown(m.line)}")
         return Quote(text=m.text, label=label, participant=self.participant(label), question=m.question,
                      line=m.line, annotation=m.annotation, repairs=tuple(m.repairs), note=m.note)
 
@@ -247,9 +249,9 @@ def _label_warnings(file: str, steps: tuple[Node, ...]) -> list[Problem]:
         lines = sorted(n for ns in by_participant.values() for n in ns)
         parts = "; ".join(f"{p} at line{'s' if len(ns) > 1 else ''} {', '.join(map(str, sorted(ns)))}"
                           for p, ns in sorted(by_participant.items(), key=lambda kv: min(kv[1])))
-        short = text if len(text) <= 60 else text[:57] + "..."
-        warnings.append(Problem(file, f"lines {', '.join(map(str, lines))}",
-                                f"the same quote is attributed to different participants ({parts}): {short!r}"))
+        warnings.append(Problem(file, f"lines {listing(lines, quote=False)}",
+                                f"the same quote is attributed to different participants ({parts}): "
+                                f"{shown(text)}"))
     return warnings
 
 
@@ -268,4 +270,5 @@ def load_themes(path: Path | str, question_ids: set[str] | None = None) -> Theme
     if reader.problems:
         raise DataError(reader.problems)
     return ThemeCodebook(title=raw.title, source=raw.source, steps=steps,
-                         warnings=tuple(_label_warnings(raw.source or doc.file, steps)))
+                         warnings=tuple(_label_warnings(raw.source or doc.file, steps)),
+                         data=raw.model_dump(mode="json", exclude_unset=True))
