@@ -22,11 +22,10 @@ $(TEST_STAMP): $(SITE_STAMP) requirements-test.txt
 generate: $(SITE_STAMP)
 	$(BIN)/python build_tables.py
 
-# MkDocs builds into a fresh folder; site/ is replaced only when the build succeeded.
+# MkDocs builds into a fresh folder; site/ is replaced (in one step) only when the build succeeded
+# and the privacy scan of every published file found nothing.
 site: generate
-	rm -rf .site-new
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir .site-new
-	rm -rf site && mv .site-new site
+	$(BIN)/python -m findings.site.publish
 
 serve: generate
 	$(BIN)/python -m findings.site.serve

@@ -9,22 +9,54 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import paths, privacy
+from .errors import display_path
+
+from . import atomic, paths, privacy
 from .compute import compute
 from .load import load
 from .render import render
-from .write import write
+from .write import BUILD_ENTRIES, prose_files, write
+
+TEXT_SUFFIXES = {".md", ".html", ".txt", ".csv", ".yml", ".yaml", ".json", ".bib", ".svg", ".xml"}
+
+
+def check_privacy(inputs, output, prose_dir: Path) -> None:
+    """Everything the build would publish, scanned for personal data before anything is written:
+    generated pages and downloads, fragments and variables, chart texts, the hand-written pages."""
+    prose = {display_path(p): p for p in prose_files(prose_dir).values() if p.suffix in TEXT_SUFFIXES}
+    published = {f"build/docs/{k}": v for k, v in output.docs.items()}
+    published.update({f"build/{k}": v for k, v in output.extra.items()})
+    published.update({f"build/docs/figures/{s['name']}.svg": "\n".join(_texts(s)) for s in output.specs})
+    published.update({name: p.read_text(encoding="utf-8", errors="replace") for name, p in prose.items()})
+    privacy.check_output(published, inputs.study.privacy_allow, {**inputs.files, **prose})
+
+
+def _texts(value) -> list[str]:
+    """Every text in a figure spec (what the chart will show)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    return []
 
 
 def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_DIR,
           cache_dir: Path = paths.CACHE_DIR, prose_dir: Path = paths.DOCS_DIR) -> dict:
     """Load and validate, compute, render, check privacy, write. Returns a short report."""
     start = time.perf_counter()
-    inputs = load(Path(study_path))
-    results = compute(inputs)
-    output = render(inputs, results)
-    privacy.check_output({**{f"docs/{k}": v for k, v in output.docs.items()}, **output.extra})
-    stats = write(output, Path(prose_dir), Path(build_dir), Path(cache_dir))
+    study_path, build_dir, cache_dir, prose_dir = map(Path, (study_path, build_dir, cache_dir, prose_dir))
+    atomic.check_output_dir(build_dir, inputs={"the prose pages": prose_dir, "the figure cache": cache_dir},
+                            containers={"the project": paths.ROOT, "the survey folder": study_path.parent},
+                            legacy=BUILD_ENTRIES.__ge__)
+    with atomic.lock(build_dir.with_name(f".{build_dir.name}.lock"), display_path(build_dir)):
+        atomic.recover(build_dir)
+        inputs = load(study_path)
+        results = compute(inputs)
+        output = render(inputs, results)
+        check_privacy(inputs, output, prose_dir)
+        stats = write(output, prose_dir, build_dir, cache_dir)
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,
             "warnings": list(inputs.themes.warnings),
             "seconds": round(time.perf_counter() - start, 2)}

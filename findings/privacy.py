@@ -1,48 +1,151 @@
-"""What must never reach ``docs/`` or the site: personal data.
+"""What must never be published: personal data.
 
-Two guards:
+Three guards, all built on ``pii.find`` (e-mail addresses in their disguises, phone numbers, IP
+addresses, UK postcodes, NHS and National Insurance numbers):
 
-- ``redact`` removes e-mail addresses (also the ``name{at}host`` form) from any text the site shows,
-  such as the researchers' contact lines in the participant information;
-- ``check_output`` scans every generated file before it is written and refuses the build when one
-  holds an e-mail address, an IP address, or a Qualtrics personal-data field name. Respondent-level
-  free-text answers are never rendered at all: participants' words reach the site only as the quotes
-  the study published in its appendix.
+- ``redact`` removes e-mail addresses from text the site shows on purpose, such as the researchers'
+  contact lines in the participant information;
+- ``check_output``, in the build, scans every file the build is about to write (generated pages,
+  fragments, variables, downloads, chart texts) and every hand-written prose page; a hit stops the
+  build, naming the file and line and, where the text came from an input, that input's file and line;
+- ``check_site`` (``findings.site.publish``) scans the built site before it replaces ``site/``: every
+  HTML page (text and attributes), the search index, the sitemap and every download.
+
+What the team publishes on purpose (the study's contact) goes in ``study.yml``'s ``privacy: allow``.
+Messages never repeat the personal data they found: they show only its first and last characters.
 """
 from __future__ import annotations
 
-import re
+import html
+import json
+from html.parser import HTMLParser
+from pathlib import Path
 
+from . import pii
 from .errors import DataError, Problem
 
-EMAIL = re.compile(r"[\w.+-]+(?:@|\{at\}|\[at\]|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-IPV4 = re.compile(r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b")
 PERSONAL_FIELDS = ("IPAddress", "LocationLatitude", "LocationLongitude", "RecipientEmail",
                    "RecipientFirstName", "RecipientLastName", "ExternalReference")
 REDACTED = "[e-mail address removed]"
+# What the published site is made of that can carry text from the inputs (the theme's own assets,
+# fonts and images cannot).
+# Attributes that carry words a person or a search engine reads (not drawing paths or class names).
+TEXT_ATTRIBUTES = {"alt", "title", "aria-label", "aria-description", "content", "href", "src",
+                   "placeholder", "value", "label", "summary", "data-md-source"}
+SITE_TEXT = {".html", ".json", ".xml", ".csv", ".yaml", ".yml", ".bib", ".txt", ".svg", ".md", ".qdc"}
 
 
 def redact(text: str) -> str:
-    """Text with every e-mail address replaced by a marker."""
-    return EMAIL.sub(REDACTED, text)
+    """Text with every e-mail address (in any of its disguises) replaced by a marker."""
+    return pii.redact(text, REDACTED)
 
 
-def find_personal_data(text: str) -> list[str]:
-    """What in ``text`` looks like personal data (e-mail, IP address, personal-data field names)."""
-    found = [m.group(0) for m in EMAIL.finditer(text)]
-    found += [m.group(0) for m in IPV4.finditer(text)]
-    found += [f for f in PERSONAL_FIELDS if f in text]
-    return found
+def masked(text: str) -> str:
+    """Enough of a hit to find it in the file, not enough to publish it again in a build log."""
+    text = " ".join(text.split())
+    return f"{text[:2]}…{text[-2:]}" if len(text) > 5 else "…"
 
 
-def check_output(files: dict[str, str]) -> None:
-    """Refuse generated text files that hold personal data. ``files``: relative path -> content."""
+def locate(hit: str, sources: dict[str, Path | str]) -> str:
+    """'; it comes from <input file>, line N' for the first input that holds ``hit`` ('' when none
+    does). ``sources``: file as shown -> its text, or its path (read only when there is a hit)."""
+    for name, text in sources.items():
+        if isinstance(text, Path):
+            try:
+                text = text.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+        at = text.find(hit)
+        if at >= 0:
+            return f"; it comes from {name}, line {text.count(chr(10), 0, at) + 1}"
+    return ""
+
+
+def _problems(path: str, text: str, allow, sources: dict, lines: bool = True) -> list[Problem]:
+    problems = [Problem(path, f"line {hit.line}" if lines else None,
+                        f"would publish what looks like a personal {hit.kind} ({masked(hit.text)!r})"
+                        f"{locate(hit.text, sources)}. Remove it from the input, or, if it is the study's "
+                        "published contact, list it under privacy: allow in study.yml")
+                for hit in pii.find(text, allow)]
+    problems += [Problem(path, None, f"would publish the personal-data field {field}; drop the "
+                                     "column from the input")
+                 for field in PERSONAL_FIELDS if field in text]
+    return problems
+
+
+def check_output(files: dict[str, str], allow=(), sources: dict | None = None) -> None:
+    """Refuse text files that hold personal data. ``files``: path as shown -> content (Markdown is
+    read as the page will show it, character references resolved); ``sources``: input file name ->
+    its text, to say where a hit came from."""
     problems = []
     for path, content in sorted(files.items()):
-        for i, line in enumerate(content.splitlines(), 1):
-            for hit in find_personal_data(line):
-                problems.append(Problem(f"build/{path}", f"line {i}",
-                                        f"would publish personal data ({hit!r}); the build stops "
-                                        "so that it never reaches the site"))
+        text = html.unescape(content) if path.endswith(".md") else content
+        problems += _problems(path, text, allow, sources or {})
+    if problems:
+        raise DataError(problems)
+
+
+class _Text(HTMLParser):
+    """An HTML page's text and attribute values, line by line (scripts and styles are the theme's)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.lines += [value for name, value in attrs if value and name in TEXT_ATTRIBUTES]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.lines.append(data)
+
+
+def site_text(path: Path) -> str:
+    """The text a reader (or a search engine) gets from one published file."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".html":
+        parser = _Text()
+        parser.feed(raw)
+        return "\n".join(parser.lines)
+    if path.suffix == ".json":
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return raw
+        out: list[str] = []
+
+        def walk(v):
+            if isinstance(v, str):
+                out.append(html.unescape(v))
+            elif isinstance(v, dict):
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+        walk(data)
+        return "\n".join(out)
+    if path.suffix in (".svg", ".xml"):
+        return html.unescape(raw)
+    return raw
+
+
+def check_site(site: Path, allow=(), sources: dict | None = None) -> None:
+    """Refuse a built site that publishes personal data anywhere a reader or a search engine can
+    see it. The theme's bundled assets (``assets/``) carry no input text and are not scanned."""
+    problems = []
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site)
+        if not path.is_file() or path.suffix not in SITE_TEXT or rel.parts[0] == "assets":
+            continue
+        problems += _problems(f"site/{rel.as_posix()}", site_text(path), allow, sources or {},
+                              lines=path.suffix not in (".html", ".json"))
     if problems:
         raise DataError(problems)

@@ -18,12 +18,16 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from . import atomic
 from .errors import DataError, Problem, display_path
 from .render.figures import STYLE_VERSION, draw
+
+# What a build writes into its folder (an older build/ holding only these may be replaced).
+BUILD_ENTRIES = {"docs", "fragments", "variables.yml", "nav.yml", "privacy.json", atomic.MARKER}
+_PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 
 def spec_key(spec: dict) -> str:
@@ -39,14 +43,48 @@ def _draw_into_cache(spec: dict, base: str) -> None:
         os.replace(tmp + ext, base + ext)
 
 
+def _complete(base: Path) -> bool:
+    """Whether a cache entry is whole: an SVG that ends its document and a PNG with its last chunk.
+    Anything else (a full disk, a file truncated or emptied by hand) is drawn again."""
+    try:
+        with open(f"{base}.svg", "rb") as svg, open(f"{base}.png", "rb") as png:
+            svg.seek(0, os.SEEK_END)
+            svg.seek(max(0, svg.tell() - 16))
+            if not svg.read().rstrip().endswith(b"</svg>"):
+                return False
+            if png.read(8) != _PNG_START:
+                return False
+            png.seek(0, os.SEEK_END)
+            png.seek(max(8, png.tell() - 8))
+            return png.read() == _PNG_END
+    except OSError:
+        return False
+
+
+def _worker_start(parent: int) -> None:
+    """A drawing worker ends with the build: on Linux the kernel kills it when the build dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
 def draw_figures(specs: list[dict], out_dir: Path, cache_dir: Path) -> dict:
     """``<name>.svg`` and ``.png`` of every spec into ``out_dir``, drawing only what the cache lacks."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in cache_dir.glob("*.tmp*"):  # from a killed build (builds hold a lock: none is live)
+        leftover.unlink(missing_ok=True)
     todo = [(spec, str(cache_dir / spec_key(spec))) for spec in specs
-            if not all((cache_dir / (spec_key(spec) + ext)).exists() for ext in (".svg", ".png"))]
+            if not _complete(cache_dir / spec_key(spec))]
     if len(todo) > 2 and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1),
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             list(pool.map(_draw_into_cache, *zip(*todo)))
     else:
         for spec, base in todo:
@@ -65,17 +103,22 @@ def _safe(rel: str) -> PurePosixPath:
     return path
 
 
+def prose_files(prose_dir: Path) -> dict[str, Path]:
+    """The hand-written pages and assets: docs-root path -> file."""
+    if not prose_dir.is_dir():
+        return {}
+    return {p.relative_to(prose_dir).as_posix(): p for p in sorted(prose_dir.rglob("*")) if p.is_file()}
+
+
 def write(output, prose_dir: Path, build_dir: Path, cache_dir: Path) -> dict:
     """Write prose + generated pages + figures into a fresh folder, then swap it in for build_dir."""
-    prose = {p.relative_to(prose_dir).as_posix(): p for p in sorted(prose_dir.rglob("*"))
-             if p.is_file()} if prose_dir.is_dir() else {}
+    prose = prose_files(prose_dir)
     clash = sorted(set(prose) & set(output.docs))
     if clash:
         raise DataError([Problem(display_path(prose_dir / rel), None,
                                  "a hand-written file has the path of a generated page or download; "
                                  "rename it") for rel in clash])
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-", dir=build_dir.parent))
+    tmp = atomic.new_dir(build_dir)
     try:
         for rel, source in prose.items():
             target = tmp / "docs" / rel
@@ -87,12 +130,7 @@ def write(output, prose_dir: Path, build_dir: Path, cache_dir: Path) -> dict:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content, encoding="utf-8")
         stats = draw_figures(output.specs, tmp / "docs" / "figures", cache_dir / "figures")
-        old = build_dir.with_name(build_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if build_dir.exists():
-            os.replace(build_dir, old)
-        os.replace(tmp, build_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic.replace_dir(tmp, build_dir)
         return stats
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,8 +1,9 @@
 """Shared fixtures: the built site, a local server for it, and one headless Chromium.
 
-- ``built_site``   runs ``build_tables.py`` then ``mkdocs build --strict`` into a temporary folder
-                   (once per session) and returns the folder. Set ``FINDINGS_BUILT_SITE`` to an
-                   already built site folder to test that instead (for quick runs by hand).
+- ``built_site``   runs ``build_tables.py`` then ``findings.site.publish`` (``mkdocs build
+                   --strict``, then the privacy scan) into a temporary folder (once per session)
+                   and returns the folder. Set ``FINDINGS_BUILT_SITE`` to an already built site
+                   folder to test that instead (for quick runs by hand).
 - ``site_url``     serves the built site on 127.0.0.1 (a free port, ``http.server`` in a thread)
                    and returns its base URL, ending in ``/``.
 - ``site_pages``   the site's pages as paths relative to the base URL (``""``, ``"report/"``, ...):
@@ -25,6 +26,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import hypothesis.configuration
 import pytest
 
 from chromium_launch import CHROMIUM_ARGS
@@ -57,7 +59,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return site
     site = tmp_path_factory.mktemp("site")
     _run([sys.executable, "build_tables.py"], "python build_tables.py")
-    _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], "mkdocs build --strict")
+    _run([sys.executable, "-m", "findings.site.publish", "--site", str(site)],
+         "python -m findings.site.publish (mkdocs build --strict, then the privacy scan)")
     return site
 
 
@@ -142,3 +145,12 @@ def themes():
 @pytest.fixture(scope="session")
 def responses(inst):
     return load_responses(DATA_DIR / "responses.csv", inst, DATA_DIR / "responses.meta.yaml")
+
+
+# Hypothesis keeps its caches in pytest's cache folder (.pytest_cache/, ignored by git), not in a
+# .hypothesis/ folder of the repository; set before any test module is collected.
+def pytest_configure(config):
+    cache = getattr(config, "cache", None)  # None when run with -p no:cacheprovider: a temporary folder
+    home = cache.mkdir("hypothesis") if cache is not None else \
+        pytest.TempPathFactory.from_config(config, _ispytest=True).mktemp("hypothesis")
+    hypothesis.configuration.set_hypothesis_home_dir(home)

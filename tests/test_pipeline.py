@@ -65,7 +65,8 @@ def test_a_build_writes_exactly_these_files(mini_build):
         "docs/downloads/instrument.yaml", "docs/downloads/themes.yaml", *figures,
         "fragments/questions/A1.md", "fragments/questions/A2.md", "fragments/questions/A3.md",
         "fragments/questions/A4.md", "fragments/table-1.md", "fragments/themes/m-why.md",
-        "fragments/themes/index.md", "fragments/reconstructed.md", "variables.yml", "nav.yml"])
+        "fragments/themes/index.md", "fragments/reconstructed.md", "variables.yml", "nav.yml",
+        "privacy.json", ".findings-output"])
     nav = yaml.safe_load((out / "nav.yml").read_text())["nav"]
     assert nav[4] == {"Themes": ["themes/index.md", {"Why they read": [
         {"Planning the season": "themes/m-why-seeds.md"}, {"Company": "themes/m-why-company.md"}]}]}
@@ -90,6 +91,10 @@ def test_the_second_survey_site_builds_strictly_with_mkdocs(mini_build, tmp_path
     assert 'href="../../instrument/#q-a4"' in seeds  # the quotes answer question A4
 
 
+def variables_of(out: Path) -> dict:
+    return yaml.safe_load((out / "variables.yml").read_text())
+
+
 def test_second_survey_counts_and_denominators(mini_build):
     out = mini_build / "build"
     responses = pd.read_csv(MINI / "responses.csv")
@@ -100,7 +105,16 @@ def test_second_survey_counts_and_denominators(mini_build):
     assert f"**{answered} of 5 respondents answered this question** (1 did not" in a2
     assert "| Yes | 2 | 50% |" in a2 and "| No | 2 | 50% |" in a2
     a1 = (out / "fragments/questions/A1.md").read_text()
-    assert "| One | 3 | 60% |" in a1 and "| Prefer not to say | 1 | 20% |" in a1
+    # A1 is a participant characteristic: 3, 1 and 1 of 5. Hiding the two 1s ("fewer than 3") and
+    # the 3 would still give them away (the total is 5 and small cells are at least 1), so no count
+    # of it is shown at all, anywhere
+    assert responses.A1.value_counts().to_dict() == {"One": 3, "Two or more": 1, "Prefer not to say": 1}
+    for option in ("One", "Two or more", "Prefer not to say"):
+        assert f"| {option} | *hidden* | – |" in a1
+    assert "| One | 3 |" not in (out / "fragments/table-1.md").read_text()
+    table1 = pd.read_csv(out / "docs/downloads/table-1.csv")
+    assert set(table1["count"]) == {"hidden"} and table1["percent"].isna().all()
+    assert set(variables_of(out)["q"]["A1"]["count"].values()) == {"hidden"}
     csv = pd.read_csv(out / "docs/downloads/A2.csv")
     assert csv.set_index("answer").respondents.to_dict() == {"Yes": 2, "No": 2}
     assert set(csv.answered) == {4} and set(csv.respondents_total) == {5}

@@ -4,8 +4,9 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from . import disclosure
 from . import questions as q
 from .stated import StatedCheck, check, stated_theme_counts
 from .themes import ThemeResults, theme_results
@@ -21,6 +22,21 @@ class Results:
     themes: ThemeResults
     stated: tuple[StatedCheck, ...]
     variables: dict  # what prose pages read through the macros
+    disclosure: disclosure.Rule  # applied to the counts of the participant-characteristics questions
+
+
+def _protect(result, rule: disclosure.Rule):
+    """A participant-characteristics question with the disclosure rule applied to its counts."""
+    if not isinstance(result, q.ChoiceResult):
+        return result
+    counts = [o.share.count for o in result.options]
+    markers = disclosure.protect(counts, rule)
+    if disclosure.determinable(counts, markers, rule):
+        # the published total still gives a small count away (e.g. 3, 1, 1 of 5): no count is shown,
+        # and none is marked as small, so the total tells nothing
+        markers = (disclosure.SECONDARY,) * len(counts)
+    return replace(result, options=tuple(replace(o, hidden=disclosure.shown_as(m, rule))
+                                         for o, m in zip(result.options, markers)))
 
 
 def compute(inputs) -> Results:
@@ -31,11 +47,17 @@ def compute(inputs) -> Results:
     wanted += [qid for qid in study.characteristics if qid not in wanted]
     results = {qid: q.question_result(data, instrument.question(qid), not_reconstructed)
                for qid in wanted}
-    checks = check(inputs.stated_figures, data, instrument, inputs.themes)
+    rule = disclosure.Rule(study.disclosure_threshold)
+    for qid in study.characteristics:
+        results[qid] = _protect(results[qid], rule)
+    hidden = {(r.question.columns[0], o.label): o.hidden for qid in study.characteristics
+              for r in [results[qid]] if isinstance(r, q.ChoiceResult) for o in r.options if o.hidden}
+    checks = check(inputs.stated_figures, data, instrument, inputs.themes, hidden)
     themes = theme_results(inputs.themes, stated_theme_counts(inputs.stated_figures))
     finished = q.finished(data)
     return Results(
         respondents=len(data), finished=finished, questions=results,
         characteristics=tuple(results[qid] for qid in study.characteristics),
-        themes=themes, stated=checks,
-        variables=prose_variables(study, meta, len(data), finished, results, themes, checks))
+        themes=themes, stated=checks, disclosure=rule,
+        variables=prose_variables(study, meta, len(data), finished, results, themes, checks,
+                                  rule.threshold))

@@ -18,6 +18,7 @@ class OptionResult:
     label: str
     share: Share  # respondents who chose it, of those who answered the question (or item)
     nonsubstantive: bool = False
+    hidden: str | None = None  # shown instead of the count and share ("fewer than 3"): disclosure rule
 
 
 @dataclass(frozen=True)

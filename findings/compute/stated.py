@@ -164,10 +164,32 @@ def _display(value, figure, instrument):
     return value
 
 
-def check(figures, data, instrument, themes=None) -> tuple[StatedCheck, ...]:
-    """Every stated figure beside its recomputed value, with a status and an explanation."""
+HIDDEN = "hidden by the disclosure rule"
+
+
+def _hidden(spec: dict, instrument, hidden: dict) -> str | None:
+    """The words shown instead of a count the disclosure rule hides (None when it is not hidden)."""
+    if spec["measure"] not in {"count", "percent"}:
+        return None
+    column = _column(spec, instrument)
+    words = [hidden[(column, o)] for o in spec["options"] if (column, o) in hidden]
+    return words[0] if words else None
+
+
+def check(figures, data, instrument, themes=None, hidden: dict | None = None) -> tuple[StatedCheck, ...]:
+    """Every stated figure beside its recomputed value, with a status and an explanation.
+    ``hidden``: (column, option) -> the words shown instead of a count the disclosure rule hides;
+    such a figure is shown as hidden on both sides, stated and computed."""
     rows = []
     for f in figures:
+        words = _hidden(f.compute, instrument, hidden or {})
+        if words is not None:
+            rows.append(StatedCheck(f.id, "(not repeated: the figure is about a small group)", f.where,
+                                    f.unit, words, words, "", HIDDEN,
+                                    "This figure counts a group of fewer participants than the site's "
+                                    "disclosure rule allows to be shown, so neither the manuscript's "
+                                    "figure nor the computed one is repeated here."))
+            continue
         computed = compute(f.compute, data, instrument, themes)
         if f.compute["measure"] == "most_common" and f.unit == "count" \
                 and computed == f.compute["expect"]:  # the right option: now check its count

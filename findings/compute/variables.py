@@ -12,6 +12,7 @@ Plain data (ints, strings, lists, dicts) so that it can be written as YAML for m
   ranked_by_top_point (item labels)
 - ``themes.<node id>``: title, participants (distinct labelled participants quoted), stated
 - ``stated.<id>``: stated, computed, shown, unit, status, denominator
+- ``disclosure.threshold``: counts below it are hidden in the participants' tables
 """
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from .questions import ChoiceResult, FreeTextResult, MatrixResult, UnavailableRe
 
 
 def _choice(r: ChoiceResult) -> dict:
+    top = r.top if not any(o.hidden for o in r.options if o.label == r.top) else None
     return {"number": r.question.number, "answered": r.answered, "not_answered": r.not_answered,
-            "count": {o.label: o.share.count for o in r.options},
-            "pct": {o.label: o.share.rounded for o in r.options}, "top": r.top}
+            "count": {o.label: o.hidden or o.share.count for o in r.options},
+            "pct": {o.label: None if o.hidden else o.share.rounded for o in r.options}, "top": top}
 
 
 def _matrix(r: MatrixResult) -> dict:
@@ -43,7 +45,7 @@ def _plain(value):
 
 
 def prose_variables(study, meta, respondents: int, finished: int, questions: dict,
-                    themes, checks) -> dict:
+                    themes, checks, threshold: int) -> dict:
     q, matrix = {}, {}
     for qid, r in questions.items():
         if isinstance(r, MatrixResult):
@@ -61,6 +63,7 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
                   "authors": list(study.authors), "publisher": study.publisher, "url": study.url},
         "reconstructed": bool(meta.reconstructed), "data_title": meta.title, "data_note": meta.note,
         "n": {"respondents": respondents, "finished": finished, "partial": respondents - finished},
+        "disclosure": {"threshold": threshold},
         "q": q, "matrix": matrix,
         "themes": {nid: {"title": r.node.title, "participants": r.participants, "stated": r.stated}
                    for nid, r in themes.nodes.items()},

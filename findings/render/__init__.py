@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import json
+
 import yaml
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
 from ..privacy import redact
 from . import figures, pages
-from .markdown import md_text
+from .markdown import html_title, md_text
 
 
 @dataclass
@@ -32,11 +34,11 @@ def _nav(entries, themes) -> list:
         if isinstance(entry, dict) and len(entry) == 1:
             (title, value), = entry.items()
             if isinstance(value, dict) and "themes" in value:
-                out.append({title: _theme_nav(value["themes"], themes)})
+                out.append({html_title(title): _theme_nav(value["themes"], themes)})
             elif isinstance(value, list):
-                out.append({title: _nav(value, themes)})
+                out.append({html_title(title): _nav(value, themes)})
             else:
-                out.append(entry)
+                out.append({html_title(title): value})
         else:
             out.append(entry)
     return out
@@ -47,15 +49,19 @@ def _theme_nav(analysis_id: str, themes) -> list:
     for page in themes.pages:
         if page.analysis.id != analysis_id:
             continue
-        item = {page.node.title: pages.theme_path(page.node)}
+        item = {html_title(page.node.title): pages.theme_path(page.node)}
         if page.group is None:
             entries.append(item)
         else:
             if page.group.id not in groups:
                 groups[page.group.id] = []
-                entries.append({page.group.title: groups[page.group.id]})
+                entries.append({html_title(page.group.title): groups[page.group.id]})
             groups[page.group.id].append(item)
     return entries
+
+
+def _yaml(data) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 LINK_VARIABLES = ("doi", "doi_url", "url")  # checked as a DOI or an http(s) address when loaded
@@ -93,7 +99,7 @@ def render(inputs, results) -> Output:
         elif isinstance(r, ChoiceResult):
             spec = figures.bar_spec(r)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
-                pages.choice_fragment(r, meta, spec)
+                pages.choice_fragment(r, meta, spec, results.disclosure.threshold)
             out.specs.append(spec)
         elif isinstance(r, FreeTextResult):
             cond = r.question.condition
@@ -105,7 +111,7 @@ def render(inputs, results) -> Output:
             out.extra[fragment] = pages.unavailable_fragment(r.question)
 
     out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
-        pages.characteristics_fragment(results.characteristics)
+        pages.characteristics_fragment(results.characteristics, results.disclosure.threshold)
     final = inputs.themes.final_analyses()
     for analysis in final:
         out.extra[f"fragments/themes/{analysis.id}.md"], \
@@ -115,7 +121,7 @@ def render(inputs, results) -> Output:
     out.extra["fragments/reconstructed.md"] = pages.reconstructed_notice(meta)
     for page in themes.pages:
         out.docs[pages.theme_path(page.node)] = pages.generated_page(pages.theme_page(
-            page, themes, instrument, study.theme_questions, results_pages))
+            page, themes, instrument, study.theme_questions, results_pages), title=page.node.title)
 
     out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
     out.docs[pages.INSTRUMENT] = pages.generated_page(pages.instrument_page(instrument, results_pages))
@@ -123,10 +129,13 @@ def render(inputs, results) -> Output:
         pages.stated_figures_page(results.stated, meta)
     out.docs[pages.STATED] = pages.generated_page(stated_page, hide=("navigation",))
     out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
-    out.docs[pages.download_path("instrument.yaml")] = redact(inputs.sources["instrument"])
-    out.docs[pages.download_path("themes.yaml")] = inputs.sources["themes"]
+    # the codebooks as the build read and checked them: no comments, e-mail addresses removed
+    out.docs[pages.download_path("instrument.yaml")] = redact(_yaml(instrument.data))
+    out.docs[pages.download_path("themes.yaml")] = _yaml(inputs.themes.data)
     out.extra["variables.yml"] = yaml.safe_dump(_inert(results.variables), allow_unicode=True,
                                                 sort_keys=True)
+    out.extra["privacy.json"] = json.dumps({"allow": list(study.privacy_allow),
+                                            "sources": list(inputs.files)}, ensure_ascii=False)
     out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
                             "inherits it.\n" + yaml.safe_dump({"nav": _nav(study.nav, themes)},
                                                               allow_unicode=True,

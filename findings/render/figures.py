@@ -11,7 +11,7 @@ read the same in the light and the dark palette and in greyscale print.
 from __future__ import annotations
 
 
-STYLE_VERSION = "5"  # bump when the drawing code changes, to invalidate the figure cache
+STYLE_VERSION = "6"  # bump when the drawing code changes, to invalidate the figure cache
 
 BAR_COLOUR = "#1b5e8a"  # dark blue, 7:1 on white
 NONSUBSTANTIVE_COLOUR = "#8c8c8c"
@@ -26,9 +26,10 @@ def bar_spec(result) -> dict:
     q = result.question
     return {"kind": "bars", "name": q.id, "title": q.text,
             "labels": [o.label for o in result.options],
-            "counts": [o.share.count for o in result.options],
-            "percents": [o.share.percent for o in result.options],
-            "rounded": [o.share.rounded for o in result.options],
+            # a count the disclosure rule hides is not in the spec at all: no bar, its words instead
+            "counts": [None if o.hidden else o.share.count for o in result.options],
+            "percents": [0.0 if o.hidden else o.share.percent for o in result.options],
+            "rounded": [o.hidden if o.hidden else o.share.rounded for o in result.options],
             "answered": result.answered, "respondents": result.respondents,
             "nonsubstantive": [o.nonsubstantive for o in result.options]}
 
@@ -46,7 +47,7 @@ def likert_spec(result) -> dict:
 def alt_text(spec: dict) -> str:
     """A description of the chart written from its data, for screen readers."""
     if spec["kind"] == "bars":
-        parts = [f"{label}: {count} ({p}%)"
+        parts = [f"{label}: {p}" if count is None else f"{label}: {count} ({p}%)"
                  for label, count, p in zip(spec["labels"], spec["counts"], spec["rounded"])]
         return (f"Bar chart of answers to '{spec['title']}', {spec['answered']} of "
                 f"{spec['respondents']} respondents answered. " + "; ".join(parts) + ".")
@@ -67,6 +68,8 @@ def _setup():
     plt.rcParams.update({
         "svg.fonttype": "none",  # text stays text: smaller files, selectable, readable by tools
         "svg.hashsalt": "findings",  # deterministic ids
+        "text.parse_math": False,  # data text is text: "$x$" is not mathtext, "$" alone not an error
+        "text.usetex": False,
         "font.family": "sans-serif",
         "font.size": 10,
         "axes.edgecolor": TEXT_COLOUR,
@@ -94,7 +97,7 @@ def _draw_bars(plt, spec: dict):
     ax.barh(ys, spec["percents"], color=colours, height=0.65)
     top = max(spec["percents"] + [1.0])
     for y, c, p, r in zip(ys, spec["counts"], spec["percents"], spec["rounded"]):
-        ax.text(p + top * 0.015, y, f"{c} ({r}%)", va="center", fontsize=9)
+        ax.text(p + top * 0.015, y, r if c is None else f"{c} ({r}%)", va="center", fontsize=9)
     ax.set_yticks(ys, [_wrap(label) for label in spec["labels"]])
     ax.set_xlim(0, top * 1.25)
     ax.set_xlabel(f"Percentage of the {spec['answered']} respondents who answered "

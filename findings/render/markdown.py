@@ -27,6 +27,15 @@ def md_text(text) -> str:
     return _LINE_START.sub(lambda m: f"{m.group(1)}&#46;" if m.group(1) else f"&#{ord(m.group(2))};", s)
 
 
+def html_title(text) -> str:
+    """Data text as a page or nav title: MkDocs themes put titles into the HTML as they are (and
+    Material's ``striptags`` turns references back into characters), so ``<``, ``>`` and quotes are
+    escaped, and ``&`` where it would start a character reference."""
+    s = " ".join(str(text).split())
+    s = re.sub(r"&(?=#?\w+;)", "&amp;", s)
+    return s.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def cell(text) -> str:
     """A value (already Markdown) safe inside a table cell: one line, no column separator."""
     return " ".join(str(text).split()).replace("|", "&#124;")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
 from ..compute.stats import round_half_up
 from ..privacy import redact
 from . import figures as fig
-from .markdown import cell, csv_cell, md_text, pct, plural, question_anchor, table
+from .markdown import cell, csv_cell, html_title, md_text, pct, plural, question_anchor, table
 
 INSTRUMENT = "instrument.md"
 CODING = "coding.md"
@@ -77,11 +78,31 @@ def figure_block(spec: dict, caption: str) -> str:
     )
 
 
+def _count_pct(option) -> list:
+    """An option's count and percentage cells, or the disclosure rule's words in their place."""
+    if option.hidden:
+        return [f"*{option.hidden}*", "–"]
+    return [option.share.count, pct(option.share)]
+
+
+def _csv_count(option) -> list:
+    return [option.hidden, ""] if option.hidden else [option.share.count, option.share.one_decimal]
+
+
+def disclosure_note(results, threshold: int) -> str:
+    """What the rule is, said once wherever it has hidden a count."""
+    if not any(o.hidden for r in results for o in getattr(r, "options", ())):
+        return ""
+    return (f"*Counts of fewer than {threshold} people are shown as “fewer than {threshold}”, and where "
+            "the other numbers would give such a count away, one more count is shown as “hidden”. "
+            "This keeps small groups of participants from being identified.*\n")
+
+
 # ---------------------------------------------------------------- questions
-def choice_fragment(r: ChoiceResult, meta, spec: dict) -> tuple[str, str]:
+def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0) -> tuple[str, str]:
     """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv)."""
     q = r.question
-    rows = [[md_text(o.label), o.share.count, pct(o.share)] for o in r.options]
+    rows = [[md_text(o.label), *_count_pct(o)] for o in r.options]
     rows.append(["**Total who answered**", r.answered, "100%" if r.answered else "–"])
     caption = (f"Question {md_text(q.number)}. {r.answered} of {r.respondents} respondents "
                f"answered{_reconstructed(meta)}.")
@@ -89,12 +110,12 @@ def choice_fragment(r: ChoiceResult, meta, spec: dict) -> tuple[str, str]:
         _heading(q),
         _answered_line(r.answered, r.respondents) + "\n",
         table(["Answer", "Respondents", "% of those who answered"], rows) + "\n",
+        disclosure_note([r], threshold),
         figure_block(spec, caption),
         f"[See question {md_text(q.number)} in the survey instrument]"
         f"(/{INSTRUMENT}#{question_anchor(q.id)})\n",
     ]
-    csv_rows = [[q.id, o.label, o.share.count, o.share.one_decimal, r.answered, r.respondents]
-                for o in r.options]
+    csv_rows = [[q.id, o.label, *_csv_count(o), r.answered, r.respondents] for o in r.options]
     return "\n".join(md), _csv(["question", "answer", "respondents", "percent_of_answered",
                                 "answered", "respondents_total"], csv_rows)
 
@@ -156,17 +177,16 @@ def unavailable_fragment(question) -> str:
             "neither its items nor its results can be shown. Nothing has been made up in their place.\n")
 
 
-def characteristics_fragment(results) -> tuple[str, str]:
+def characteristics_fragment(results, threshold: int = 0) -> tuple[str, str]:
     """'Table 1': participant characteristics, one block per question with its own n."""
     rows, csv_rows = [], []
     for r in results:
         rows.append([f"**{md_text(r.question.text)}** (n = {r.answered})", "", ""])
         for o in r.options:
-            rows.append([md_text(o.label), o.share.count, pct(o.share)])
-            csv_rows.append([r.question.id, r.question.text, o.label, o.share.count,
-                             o.share.one_decimal, r.answered])
-    md = (table(["Characteristic", "Respondents", "% of those who answered"], rows)
-          + f"\n\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
+            rows.append([md_text(o.label), *_count_pct(o)])
+            csv_rows.append([r.question.id, r.question.text, o.label, *_csv_count(o), r.answered])
+    md = (table(["Characteristic", "Respondents", "% of those who answered"], rows) + "\n\n"
+          + disclosure_note(results, threshold) + f"\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
     return md, _csv(["question_id", "question", "option", "count", "percent", "answered"], csv_rows)
 
 
@@ -422,10 +442,13 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
                                           "denominator", "status", "explanation"], csv_rows)
 
 
-def generated_page(body: str, hide: tuple[str, ...] = ()) -> str:
+def generated_page(body: str, hide: tuple[str, ...] = (), title: str | None = None) -> str:
     """A generated page with its front matter. ``render_macros: false``: mkdocs-macros never treats a
-    generated page as a template (its text is data; ``md_text`` already makes braces inert)."""
+    generated page as a template (its text is data; ``md_text`` already makes braces inert).
+    ``title``: a title from the data, given to the theme escaped (``html_title``)."""
     front = "render_macros: false\n" + ("hide:\n" + "".join(f"  - {h}\n" for h in hide) if hide else "")
+    if title is not None:
+        front += f"title: {json.dumps(html_title(title), ensure_ascii=False)}\n"
     return f"---\n{front}---\n\n{body}"
 
 
