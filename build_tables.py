@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from findings import paths
-from findings.errors import DataError
+from findings.errors import DataError, failure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,13 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=paths.DOCS_DIR,
                         help="the hand-written prose pages (default: docs)")
     args = parser.parse_args(argv)
-    from findings.pipeline import build  # after argument parsing: --help stays instant
-
     try:
+        from findings.pipeline import build  # after argument parsing: --help stays instant
+
         report = build(args.study, args.out, args.cache, args.docs)
     except DataError as error:
         print(f"build_tables: error: {error}", file=sys.stderr)
         print("build_tables: nothing was written; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - one message, never a traceback
+        print(f"build_tables: error: {failure(error)}", file=sys.stderr)
+        print("build_tables: the previous output is unchanged.", file=sys.stderr)
         return 1
     for warning in report["warnings"]:
         print(f"build_tables: warning: {warning}", file=sys.stderr)

@@ -150,6 +150,22 @@ class ProblemList(list):
         self.stopped = True
 
 
+def failure(error: BaseException) -> str:
+    """One line for a failure that is not bad input (a full disk, a read-only folder, memory), for a
+    person to act on; never a traceback."""
+    if isinstance(error, OSError):
+        where = f" ({display_path(error.filename)})" if error.filename else ""
+        return f"could not read or write a file{where}: {error.strerror or error}"
+    if isinstance(error, RecursionError):
+        return "an input is nested too deeply to be read"
+    if isinstance(error, MemoryError):
+        return "the build ran out of memory; an input may be far larger than expected"
+    if isinstance(error, KeyboardInterrupt):
+        return "stopped"
+    return (f"an unexpected error ({type(error).__name__}: {printable(str(error))[:200]}); this is a bug "
+            "in the generator, please report it with the command you ran")
+
+
 def display_path(path: Path | str) -> str:
     """A path relative to the project root when it is inside it (for messages)."""
     from .paths import ROOT

@@ -147,3 +147,36 @@ def test_the_output_may_not_be_an_input_the_project_or_a_folder_the_build_did_no
 def test_the_project_root_is_refused_as_output():
     with pytest.raises(DataError, match="would replace or sit inside the project"):
         atomic.check_output_dir(ROOT, inputs={}, containers={"the project": ROOT}, legacy=lambda e: True)
+
+
+def test_a_full_disk_is_one_message_and_the_last_good_output_stays(survey, monkeypatch, capsys):
+    import errno
+
+    import build_tables
+    from findings import write
+
+    assert run(survey).returncode == 0
+    before = digest(survey / "build")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(survey / "build" / "docs"))
+
+    monkeypatch.setattr(write.shutil, "copyfile", full)
+    code = build_tables.main(["--study", str(survey / "data" / "study.yml"), "--out", str(survey / "build"),
+                              "--cache", str(survey / "cache"), "--docs", str(survey / "data" / "docs")])
+    err = capsys.readouterr().err
+    assert code == 1 and "No space left on device" in err and "Traceback" not in err
+    assert digest(survey / "build") == before
+    assert not list(survey.glob(".build.new-*"))
+
+
+def test_an_id_that_clashes_with_a_generated_file_is_refused(survey):
+    for name in ("instrument.yaml", "study.yml", "responses.csv", "stated_figures.yaml"):
+        path = survey / "data" / name
+        text = path.read_text()
+        text = (text.replace("id: A2\n", "id: table-1\n").replace("[A1, A2]", "[A1, table-1]")
+                .replace("m-why: [A2]", "m-why: [table-1]").replace("question: A2,", "question: table-1,"))
+        path.write_text(text)
+    done = run(survey)
+    assert done.returncode == 1, done.stdout
+    assert "downloads/table-1.csv: two generated files would have this path" in done.stderr, done.stderr

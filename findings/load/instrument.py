@@ -318,11 +318,13 @@ def _references(doc, questions: list[Question]) -> list[Problem]:
     seen_cols: dict[str, str] = {}
     for pos, q in enumerate(questions):
         loc = ("questions", pos)
-        if q.id in seen_ids:
+        key = q.id.lower()  # ids become anchors and file names, where case may not tell them apart
+        if key in seen_ids:
             problems.append(doc.problem(loc + ("id",), f"duplicate question id {shown(q.id)} (first used at "
-                                        f"line {doc.line(('questions', seen_ids[q.id]))}); every "
-                                        "question needs its own id"))
-        seen_ids.setdefault(q.id, pos)
+                                        f"line {doc.line(('questions', seen_ids[key]))}; ids that "
+                                        "differ only in capitals count as the same); every question "
+                                        "needs its own id"))
+        seen_ids.setdefault(key, pos)
         for col in q.all_columns:
             if col in seen_cols:
                 problems.append(doc.problem(loc, f"question {q.id}: duplicate column {shown(col)} (also used "

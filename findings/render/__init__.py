@@ -13,17 +13,30 @@ import json
 import yaml
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..errors import DataError, Problem
 from ..privacy import redact
 from . import figures, pages
 from .markdown import html_title, md_text
+
+
+class Files(dict):
+    """Path -> text, where a second file of the same path is an error, not an overwrite (a question
+    id ``table-1`` would otherwise replace Table 1's download without a word)."""
+
+    def __setitem__(self, path: str, text: str) -> None:
+        if path in self:
+            raise DataError(Problem("build output", path, "two generated files would have this path; "
+                                    "an id in the input files clashes with a page or download the "
+                                    "build writes, rename it"))
+        super().__setitem__(path, text)
 
 
 @dataclass
 class Output:
     """What the build writes: the site's source tree and the files MkDocs reads besides pages."""
 
-    docs: dict = field(default_factory=dict)  # docs-root path -> text (pages and downloads)
-    extra: dict = field(default_factory=dict)  # build-folder path -> text (fragments, variables, nav)
+    docs: dict = field(default_factory=Files)  # docs-root path -> text (pages and downloads)
+    extra: dict = field(default_factory=Files)  # build-folder path -> text (fragments, variables, nav)
     specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
 
 

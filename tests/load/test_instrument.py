@@ -212,8 +212,13 @@ def test_duplicate_question_id_and_column(tmp_path):
     msg = problems(tmp_path, GOOD.replace("  - id: B", "  - id: A").replace(
         "columns: [B]", "columns: [A]"))
     assert "2 problems" in msg
-    assert "line 15: duplicate question id 'A' (first used at line 6)" in msg
+    assert "line 15: duplicate question id 'A' (first used at line 6;" in msg
     assert "line 15: question A: duplicate column 'A' (also used by question A)" in msg
+
+
+def test_question_ids_that_differ_only_in_capitals_are_one_id(tmp_path):
+    msg = problems(tmp_path, GOOD.replace("  - id: B", "  - id: a"))
+    assert "duplicate question id 'a' (first used at line 6; ids that differ only in capitals" in msg
 
 
 def test_condition_on_unknown_question(tmp_path):
