@@ -127,14 +127,16 @@ def test_second_survey_counts_and_denominators(mini_build):
 def test_second_survey_theme_pages_hold_their_quotes(mini_build):
     seeds = (mini_build / "build/docs/themes/m-why-seeds.md").read_text()
     assert "## Seed catalogues" in seeds
-    assert "To pick the best marrow seeds" in seeds and "Participant P1, answering question 4" in seeds
+    assert "To pick the best marrow seeds" in seeds and "— P1, answering question 4" in seeds
     assert "My neighbour lends me hers" not in seeds
     company = (mini_build / "build/docs/themes/m-why-company.md").read_text()
-    assert "My neighbour lends me hers" in company and "Participant (label not printed)" in company
+    assert "My neighbour lends me hers" in company and "— no label printed, answering question 4" in company
     summary = (mini_build / "build/fragments/themes/m-why.md").read_text()
-    assert "Distinct participants quoted" in summary.splitlines()[0]
+    assert "Participants coded (as the paper reports) | Quotes printed in the appendix" in \
+        summary.splitlines()[0]
     seeds_row = next(l for l in summary.splitlines() if "[Planning the season]" in l)
-    assert seeds_row.rstrip(" |").split("|")[-3:] == [" 2 ", " 2 ", " 2"]  # stated (seed-theme), quoted, quotes
+    assert seeds_row.rstrip(" |").split("|")[-2:] == [" 2 ", " 2"]  # stated (seed-theme), quotes printed
+    assert "The paper reports that **2** were coded to this theme. The appendix prints 2 quotes" in seeds
 
 
 def test_second_survey_stated_figures_are_checked(mini_build):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from . import disclosure
 from . import questions as q
-from .stated import StatedCheck, check, stated_theme_counts
+from .stated import StatedCheck, check, stated_cells, stated_theme_counts
 from .themes import ThemeResults, theme_results
 from .variables import prose_variables
 
@@ -23,6 +23,8 @@ class Results:
     stated: tuple[StatedCheck, ...]
     variables: dict  # what prose pages read through the macros
     disclosure: disclosure.Rule  # applied to the counts of the participant-characteristics questions
+    # (question id, option) of the participant-characteristics counts the manuscript states (Table 1)
+    stated_cells: frozenset = frozenset()
 
 
 def _protect(result, rule: disclosure.Rule):
@@ -53,11 +55,13 @@ def compute(inputs) -> Results:
     hidden = {(r.question.columns[0], o.label): o.hidden for qid in study.characteristics
               for r in [results[qid]] if isinstance(r, q.ChoiceResult) for o in r.options if o.hidden}
     checks = check(inputs.stated_figures, data, instrument, inputs.themes, hidden)
-    themes = theme_results(inputs.themes, stated_theme_counts(inputs.stated_figures))
+    themes = theme_results(inputs.themes, stated_theme_counts(inputs.stated_figures, data, instrument),
+                           study.added_theme_pages)
     finished = q.finished(data)
     return Results(
         respondents=len(data), finished=finished, questions=results,
         characteristics=tuple(results[qid] for qid in study.characteristics),
         themes=themes, stated=checks, disclosure=rule,
+        stated_cells=stated_cells(inputs.stated_figures, study.characteristics),
         variables=prose_variables(study, meta, len(data), finished, results, themes, checks,
                                   rule.threshold))

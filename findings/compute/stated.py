@@ -29,7 +29,10 @@ class StatedCheck:
     stated: object  # as people read it: number, label, or item labels joined
     computed: object  # likewise; a float percentage for unit percent
     denominator: str  # what the figure is "of", in words ("" when it has none)
-    status: str  # matches | within rounding | documented conflict | differs
+    # matches | within rounding | documented conflict | conflict in the manuscript (the appendix's
+    # labels disagree with the count) | cannot be checked (from what was published) | differs |
+    # hidden by the disclosure rule
+    status: str
     explanation: str
 
     @property
@@ -122,9 +125,14 @@ def _status(figure, computed, themes=None) -> tuple[str, str]:
     if near:
         return "within rounding", (f"{computed:.1f}% is {stated}% rounded the other way "
                                    "(the manuscript does not say how it rounded)")
-    why = theme_explanation(figure, themes) if figure.compute["measure"] in THEME_MEASURES else \
-        f"the data give {_show(computed)}, the manuscript {_show(stated)}"
-    return "differs", why + (f" {figure.note}" if figure.note else "")
+    note = f" {figure.note}" if figure.note else ""
+    if figure.compute["measure"] in THEME_MEASURES:
+        # the appendix prints only some answers: fewer quoted participants cannot contradict the
+        # count; more can only come from the appendix's own inconsistent labels
+        fewer = isinstance(computed, int) and isinstance(stated, int) and computed < stated
+        return ("cannot be checked" if fewer or figure.compute["measure"] == "theme_largest"
+                else "conflict in the manuscript"), theme_explanation(figure, themes) + note
+    return "differs", f"the data give {_show(computed)}, the manuscript {_show(stated)}" + note
 
 
 def theme_explanation(figure, themes) -> str:
@@ -202,7 +210,19 @@ def check(figures, data, instrument, themes=None, hidden: dict | None = None) ->
     return tuple(rows)
 
 
-def stated_theme_counts(figures) -> dict[str, int]:
-    """Theme node id -> the participant count the manuscript states for it."""
-    return {f.compute["theme"]: f.value for f in figures
-            if f.compute["measure"] == "theme_participants"}
+def stated_theme_counts(figures, data, instrument) -> dict[str, tuple[int, int | None]]:
+    """Theme node id -> (the participant count the manuscript states for it, the number it is out of:
+    those who answered the question(s), as the figure's denominator says)."""
+    return {f.compute["theme"]: (f.value, compute(f.denominator, data, instrument) if f.denominator
+                                 else None)
+            for f in figures if f.compute["measure"] == "theme_participants"}
+
+
+def stated_cells(figures, questions) -> frozenset[tuple[str, str]]:
+    """(question id, option label) of every answer of ``questions`` (the participant
+    characteristics) whose count the manuscript states: a figure measured as the count of that
+    one option of that question. Table 1 marks these cells; every other one is from the data."""
+    wanted = set(questions)
+    return frozenset((f.compute["question"], f.compute["options"][0]) for f in figures
+                     if f.compute["measure"] == "count" and f.compute.get("question") in wanted
+                     and "column" not in f.compute and len(f.compute["options"]) == 1)

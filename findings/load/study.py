@@ -54,6 +54,9 @@ class StudySchema(Schema):
     sections: list[SectionSchema]
     item_themes: dict[Column, list[Id]] = {}  # matrix item column -> theme node ids
     theme_questions: dict[Id, list[Id]] = {}  # theme node id -> question ids
+    # a theme of an earlier step shown among a final analysis's (or one of its groups') theme pages,
+    # where the paper reports it but the final merge has no theme for it: group/analysis id -> ids
+    added_theme_pages: dict[Id, list[Id]] = {}
     nav: list[Any]
     disclosure: DisclosureSchema = DisclosureSchema()
     privacy: PrivacySchema = PrivacySchema()
@@ -84,6 +87,7 @@ class Study:
     sections: tuple[Section, ...]
     item_themes: dict = field(default_factory=dict)  # matrix item column -> theme node ids
     theme_questions: dict = field(default_factory=dict)  # theme node id -> closed question ids
+    added_theme_pages: dict = field(default_factory=dict)  # final analysis or group id -> node ids
     nav: tuple = ()  # the site's navigation, MkDocs' form; {themes: <analysis id>} expands
     disclosure_threshold: int = 3  # counts of 1 .. threshold-1 participants are hidden
     privacy_allow: tuple[str, ...] = ()  # published on purpose: not personal data to the scan
@@ -152,6 +156,7 @@ def load_study(path: Path) -> Study:
                                 for s in raw.sections),
                  item_themes={k: list(v) for k, v in raw.item_themes.items()},
                  theme_questions={k: list(v) for k, v in raw.theme_questions.items()},
+                 added_theme_pages={k: list(v) for k, v in raw.added_theme_pages.items()},
                  nav=tuple(raw.nav), disclosure_threshold=raw.disclosure.threshold,
                  privacy_allow=tuple(raw.privacy.allow), document=doc)
 
@@ -182,6 +187,12 @@ def check_references(study: Study, question_ids: set[str], themes, columns: set[
         unknown(("theme_questions", a), "theme id", a, node_ids)
         for j, q in enumerate(qs):
             unknown(("theme_questions", a, j), "question", q, question_ids)
+
+    in_final = {n.id for a in themes.final_analyses() for n in a.walk() if n.kind in ("analysis", "group")}
+    for where, ids in study.added_theme_pages.items():
+        unknown(("added_theme_pages", where), "final theme analysis or group", where, in_final)
+        for j, i in enumerate(ids):
+            unknown(("added_theme_pages", where, j), "theme id", i, node_ids)
 
     def nav(entries, loc):
         for i, entry in enumerate(entries):

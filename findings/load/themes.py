@@ -24,6 +24,7 @@ CHILD_KINDS = {None: ("step",), "step": ("analysis",), "analysis": ("group", "th
                "group": ("theme",), "theme": ("subtheme",), "subtheme": ()}
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LABEL_RE = re.compile(r"P?[0-9]{1,9}")
+CITED_AS_RE = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Quote:
     annotation: str | None = None  # rating note printed after the label, e.g. ", a little"
     repairs: tuple[str, ...] = ()  # what printing damage was repaired
     note: str | None = None
+    cited_as: str | None = None  # participant number as the manuscript's Results cite it ("48" for [ppt. 48])
+    cited_line: int | None = None  # line of that citation in the manuscript (paper.txt)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class QuoteSchema(Schema):
     annotation: str | None = None
     repairs: list[Text] = []
     note: str | None = None
+    cited_as: str | None = None  # with cited_line: where the manuscript's Results cite this quote
+    cited_line: StrictInt | None = None
 
 
 class NodeSchema(Schema):
@@ -213,8 +218,23 @@ class _Reader:
                                           f"questions coded here ({listing(coded, quote=False)})")
         if m.line < 1:
             self.add(loc + ("line",), f"{what}: 'line' should be a line number; found {shown(m.line)}")
+        cited_as, cited_line = m.cited_as, m.cited_line
+        if (cited_as is None) != (cited_line is None):
+            given, missing = ("cited_as", "cited_line") if cited_line is None else ("cited_line", "cited_as")
+            self.add(loc + (given,), f"{what}: '{given}' is given without '{missing}'; a citation "
+                                     "needs both (cited_as: '48' and cited_line: 52) or neither")
+            cited_as = cited_line = None
+        if cited_as is not None and not CITED_AS_RE.fullmatch(cited_as):
+            self.add(loc + ("cited_as",), f"{what}: cited_as {shown(cited_as)} should be the participant "
+                                          "number as the manuscript prints it, digits only (e.g. '48')")
+            cited_as = cited_line = None
+        if cited_line is not None and cited_line < 1:
+            self.add(loc + ("cited_line",), f"{what}: 'cited_line' should be a line number; found "
+                                            f"{shown(cited_line)}")
+            cited_as = cited_line = None
         return Quote(text=m.text, label=label, participant=self.participant(label), question=m.question,
-                     line=m.line, annotation=m.annotation, repairs=tuple(m.repairs), note=m.note)
+                     line=m.line, annotation=m.annotation, repairs=tuple(m.repairs), note=m.note,
+                     cited_as=cited_as, cited_line=cited_line)
 
     def participant(self, label: str | None) -> str | None:
         if label is None:

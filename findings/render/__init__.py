@@ -100,17 +100,23 @@ def render(inputs, results) -> Output:
     item_links = {col: [pages.theme_link(themes.page_of[i], inputs.themes.node(i))
                         if i in themes.page_of else md_text(inputs.themes.node(i).title)
                         for i in ids] for col, ids in study.item_themes.items()}
-    theme_links = {qid: [pages.theme_link(p) for p in ps] for qid, ps in themes.by_question.items()}
+    theme_links = {}  # question id -> [(analysis title, [links to its themes holding answers to it])]
+    for qid, ps in themes.by_question.items():
+        groups: dict = {}
+        for p in ps:
+            groups.setdefault(p.analysis.title, []).append(pages.theme_link(p))
+        theme_links[qid] = list(groups.items())
 
+    provenance = figures.provenance(study, meta)  # drawn in every chart: source, reconstructed
     for qid, r in results.questions.items():
         fragment = f"fragments/questions/{qid}.md"
         if isinstance(r, MatrixResult):
-            spec = figures.likert_spec(r)
+            spec = figures.likert_spec(r, **provenance)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
                 pages.matrix_fragment(r, meta, spec, item_links)
             out.specs.append(spec)
         elif isinstance(r, ChoiceResult):
-            spec = figures.bar_spec(r)
+            spec = figures.bar_spec(r, **provenance)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
                 pages.choice_fragment(r, meta, spec, results.disclosure.threshold)
             out.specs.append(spec)
@@ -124,7 +130,8 @@ def render(inputs, results) -> Output:
             out.extra[fragment] = pages.unavailable_fragment(r.question)
 
     out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
-        pages.characteristics_fragment(results.characteristics, results.disclosure.threshold)
+        pages.characteristics_fragment(results.characteristics, results.disclosure.threshold, meta,
+                                       results.stated_cells)
     final = inputs.themes.final_analyses()
     for analysis in final:
         out.extra[f"fragments/themes/{analysis.id}.md"], \

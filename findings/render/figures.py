@@ -7,11 +7,16 @@ Readable without colour: every bar carries its count and percentage as text, opt
 questionnaire's order, and the outer points of a Likert scale carry hatch patterns as well as colour.
 Colours come from ColorBrewer's colour-blind-safe schemes; figures have a white background so they
 read the same in the light and the dark palette and in greyscale print.
+
+A chart travels without its page (pasted into a slide, sent on its own), so the image itself says
+what it shows and where it comes from: the question (number and text), n (answered, of
+respondents), the source (the study's short title and DOI) and, when the responses are
+reconstructed, that they are not the study's. All of it is in the spec (so in the cache key).
 """
 from __future__ import annotations
 
 
-STYLE_VERSION = "6"  # bump when the drawing code changes, to invalidate the figure cache
+STYLE_VERSION = "7"  # bump when the drawing code changes, to invalidate the figure cache
 
 BAR_COLOUR = "#1b5e8a"  # dark blue, 7:1 on white
 NONSUBSTANTIVE_COLOUR = "#8c8c8c"
@@ -19,12 +24,26 @@ TEXT_COLOUR = "#1a1a1a"
 # ColorBrewer BrBG, 4 classes (colour-blind safe); outer classes also hatched
 LIKERT_COLOURS = ["#a6611a", "#dfc27d", "#80cdc1", "#018571"]
 LIKERT_HATCHES = ["///", "", "", "\\\\\\"]
+NOTICE_COLOUR = "#8a1c1c"  # dark red, 9:1 on white; the notice is also bold and boxed
+
+RECONSTRUCTED = "Reconstructed data, not the study's responses"
+
+TITLE_PT, N_PT, NOTICE_PT, SOURCE_PT = 11, 9.5, 10, 9  # the notice at least 9 pt: not small print
 
 
-def bar_spec(result) -> dict:
-    """The spec of a closed question's bar chart, from its computed result."""
+def provenance(study, meta) -> dict:
+    """What every chart of a study says about where its numbers come from: the source line, and
+    the reconstructed-data notice ("" when the responses are the study's own)."""
+    return {"source": f"Source: {study.short_title}, doi:{study.doi}",
+            "notice": RECONSTRUCTED if meta.reconstructed else ""}
+
+
+def bar_spec(result, source: str = "", notice: str = "") -> dict:
+    """The spec of a closed question's bar chart, from its computed result. ``source`` and
+    ``notice``: the words of ``provenance``, drawn in the image."""
     q = result.question
-    return {"kind": "bars", "name": q.id, "title": q.text,
+    return {"kind": "bars", "name": q.id, "number": q.number, "title": q.text,
+            "source": source, "notice": notice,
             "labels": [o.label for o in result.options],
             # a count the disclosure rule hides is not in the spec at all: no bar, its words instead
             "counts": [None if o.hidden else o.share.count for o in result.options],
@@ -34,10 +53,12 @@ def bar_spec(result) -> dict:
             "nonsubstantive": [o.nonsubstantive for o in result.options]}
 
 
-def likert_spec(result) -> dict:
-    """The spec of a matrix's diverging stacked bar chart, from its computed result."""
+def likert_spec(result, source: str = "", notice: str = "") -> dict:
+    """The spec of a matrix's diverging stacked bar chart, from its computed result (``source``,
+    ``notice``: as for ``bar_spec``)."""
     q = result.question
-    return {"kind": "likert", "name": q.id, "title": q.text,
+    return {"kind": "likert", "name": q.id, "number": q.number, "title": q.text,
+            "source": source, "notice": notice, "answered_any": result.answered_any,
             "items": [i.label for i in result.items], "scale": list(result.scale),
             "counts": [[p.share.count for p in i.points] for i in result.items],
             "percents": [[p.share.percent for p in i.points] for i in result.items],
@@ -142,12 +163,57 @@ def _draw_likert(plt, spec: dict):
     return fig
 
 
+def _n_line(spec: dict) -> str:
+    if spec["kind"] == "bars":
+        return f"n = {spec['answered']} answered, of {spec['respondents']} respondents"
+    return (f"n = {spec['answered_any']} rated at least one item, of {spec['respondents']} "
+            "respondents")
+
+
+def _chars(width: float, pt: float) -> int:
+    """Roughly how many characters of ``pt``-point text fit on a line ``width`` inches wide."""
+    return int(width * 72 / (pt * 0.6))
+
+
+def _height(pt: float, text: str) -> float:
+    """The height in inches of ``text`` (its lines) at ``pt`` points."""
+    return (text.count("\n") + 1) * pt * 1.3 / 72
+
+
+def _frame(fig, spec: dict) -> None:
+    """Above the chart: the question, n and (for reconstructed data) the notice, boxed; below it,
+    the source. The figure grows by their height and the chart keeps its own."""
+    width, height = fig.get_size_inches()
+    title = _wrap(f"Question {spec['number']}. {spec['title']}", _chars(width, TITLE_PT))
+    source = _wrap(spec["source"], _chars(width, SOURCE_PT)) if spec["source"] else ""
+    pad = 0.08
+    blocks = [(title, dict(fontsize=TITLE_PT, fontweight="bold"), _height(TITLE_PT, title)),
+              (_n_line(spec), dict(fontsize=N_PT), _height(N_PT, "n") + 0.02)]
+    if spec["notice"]:
+        box = dict(boxstyle="square,pad=0.35", fc="white", ec=NOTICE_COLOUR, lw=1.2)
+        blocks.append((spec["notice"], dict(fontsize=NOTICE_PT, fontweight="bold",
+                                            color=NOTICE_COLOUR, bbox=box),
+                       _height(NOTICE_PT, spec["notice"]) + 0.1))
+    header = pad + sum(h for _, _, h in blocks)
+    footer = pad + (_height(SOURCE_PT, source) if source else 0.0)
+    total = height + header + footer
+    fig.set_size_inches(width, total)
+    fig.tight_layout(rect=(0, footer / total, 1, 1 - header / total))
+    y = total - pad
+    for text, style, h in blocks:
+        top = y - (0.05 if "bbox" in style else 0.0)  # a boxed text starts below its box's edge
+        fig.text(0.1 / width, top / total, text, ha="left", va="top", **style)
+        y -= h
+    if source:
+        fig.text(0.1 / width, pad / total, source, ha="left", va="bottom", fontsize=SOURCE_PT)
+
+
 def draw(spec: dict, out_base: str) -> None:
     """Draw one spec to ``out_base + '.svg'`` and ``'.png'``."""
     plt = _setup()
     fig = _draw_bars(plt, spec) if spec["kind"] == "bars" else _draw_likert(plt, spec)
     fig.patch.set_facecolor("white")
-    fig.tight_layout()
+    _frame(fig, spec)
     fig.savefig(out_base + ".svg", format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     fig.savefig(out_base + ".png", format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)

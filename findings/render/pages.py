@@ -12,6 +12,7 @@ import json
 
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
 from ..compute.stats import round_half_up
+from ..compute.themes import quote_key
 from ..privacy import redact
 from . import figures as fig
 from .markdown import cell, csv_cell, html_title, md_text, pct, plural, question_anchor, table
@@ -34,11 +35,31 @@ def download_path(name: str) -> str:
     return f"downloads/{name}"
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
+CSV_RECONSTRUCTED = "RECONSTRUCTED: not the study's responses"
+
+
+def _csv_label(meta) -> str:
+    """The words every row of a download computed from the responses carries ("" for real data)."""
+    return CSV_RECONSTRUCTED if meta is not None and meta.reconstructed else ""
+
+
+def _csv(header: list[str], rows: list[list], label: str = "") -> str:
+    """A CSV download. ``label``: when given, a first column ``data`` holding it in every row, so a
+    row copied out of a spreadsheet keeps it. Which downloads carry it (``_csv_label``):
+
+    - the question downloads and ``table-1.csv``: counts of the responses, so reconstructed
+      responses make them reconstructed numbers: labelled whenever ``meta.reconstructed``;
+    - ``themes-*.csv``: counts of the quotes of the published appendix (``themes.yaml``) and the
+      participant counts the manuscript states (each out of a number of answerers that is itself a
+      stated figure, e.g. "45 answered"); no split of the responses is in them: never;
+    - ``stated-figures.csv``: the manuscript's own figures, each beside its recomputation; the
+      reconstruction was built to reproduce exactly those figures, so the download adds no number
+      of its own making (its page carries the notice, and a differing figure says why): never.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    writer.writerow(["data", *header] if label else header)
+    writer.writerows([csv_cell(v) for v in ([label, *row] if label else row)] for row in rows)
     return out.getvalue()
 
 
@@ -117,7 +138,7 @@ def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0) -> tu
     ]
     csv_rows = [[q.id, o.label, *_csv_count(o), r.answered, r.respondents] for o in r.options]
     return "\n".join(md), _csv(["question", "answer", "respondents", "percent_of_answered",
-                                "answered", "respondents_total"], csv_rows)
+                                "answered", "respondents_total"], csv_rows, _csv_label(meta))
 
 
 def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tuple[str, str]:
@@ -148,18 +169,20 @@ def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tupl
     csv_rows = [[q.id, i.label, i.column, *(p.share.count for p in i.points), i.answered,
                  r.respondents] for i in r.items]
     return "\n".join(md), _csv(["question", "item", "column", *r.scale, "answered",
-                                "respondents_total"], csv_rows)
+                                "respondents_total"], csv_rows, _csv_label(meta))
 
 
-def free_text_fragment(r: FreeTextResult, theme_links: list[str], condition_text: str | None) -> str:
+def free_text_fragment(r: FreeTextResult, theme_links: list, condition_text: str | None) -> str:
+    """``theme_links``: [(analysis title, [links to its themes that hold answers to this question])]."""
     """A free-text question: how many answered it, and the themes its answers were coded to."""
     q = r.question
     if not r.in_data:
         return (_heading(q) + "\nFree-text question. Its answers are not part of the data this site "
                 "is built from, so not even the number who answered can be shown. "
                 f"[About the data](/{DATA_PAGE})\n")
-    links = "".join(f"\n- {link}" for link in theme_links)
-    themes = (f"\n\nThe answers were analysed for themes:\n{links}\n" if theme_links else
+    links = "".join(f"\n- **{md_text(title)}**: {', '.join(group)}" for title, group in theme_links)
+    themes = (f"\n\nThe study's coding put answers to this question under these themes:\n{links}\n"
+              if theme_links else
               "\n\nThe answers to this question were not analysed for themes in the study.\n")
     if r.shown_to is not None:
         count = (f"**{r.answered} of the {r.shown_to} respondents who {condition_text} answered "
@@ -177,17 +200,45 @@ def unavailable_fragment(question) -> str:
             "neither its items nor its results can be shown. Nothing has been made up in their place.\n")
 
 
-def characteristics_fragment(results, threshold: int = 0) -> tuple[str, str]:
-    """'Table 1': participant characteristics, one block per question with its own n."""
+STATED_MARK = "✓ stated in the paper"
+
+
+def _table1_caption(meta, stated) -> str:
+    """Which numbers of Table 1 are the study's: the stated counts are marked, the rest said to be
+    reconstructed (when they are)."""
+    if meta is not None and meta.reconstructed:
+        return (f"*Table 1: participant characteristics. Counts marked “{STATED_MARK}” are the "
+                "manuscript's own figures, which the reconstructed data reproduce. Every other count, "
+                "each question's n and every percentage come from the reconstructed data, not the "
+                f"study's responses; the [stated figures check](/{STATED}) lists every figure the "
+                "paper gives.*\n\n")
+    if stated:
+        return (f"*Table 1: participant characteristics. Counts marked “{STATED_MARK}” are also "
+                "reported in the manuscript.*\n\n")
+    return ""
+
+
+def characteristics_fragment(results, threshold: int = 0, meta=None,
+                             stated: frozenset = frozenset()) -> tuple[str, str]:
+    """'Table 1': participant characteristics, one block per question with its own n. ``stated``:
+    (question id, option) of the counts the manuscript states (``Results.stated_cells``); they are
+    marked, except where the disclosure rule hides the count."""
     rows, csv_rows = [], []
     for r in results:
         rows.append([f"**{md_text(r.question.text)}** (n = {r.answered})", "", ""])
         for o in r.options:
-            rows.append([md_text(o.label), *_count_pct(o)])
-            csv_rows.append([r.question.id, r.question.text, o.label, *_csv_count(o), r.answered])
-    md = (table(["Characteristic", "Respondents", "% of those who answered"], rows) + "\n\n"
+            cells = _count_pct(o)
+            said = not o.hidden and (r.question.id, o.label) in stated
+            if said:
+                cells[0] = f"{cells[0]} {STATED_MARK}"
+            rows.append([md_text(o.label), *cells])
+            csv_rows.append([r.question.id, r.question.text, o.label, *_csv_count(o), r.answered,
+                             "" if o.hidden else "yes" if said else "no"])
+    md = (_table1_caption(meta, stated)
+          + table(["Characteristic", "Respondents", "% of those who answered"], rows) + "\n\n"
           + disclosure_note(results, threshold) + f"\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
-    return md, _csv(["question_id", "question", "option", "count", "percent", "answered"], csv_rows)
+    return md, _csv(["question_id", "question", "option", "count", "percent", "answered",
+                     "count_stated_in_paper"], csv_rows, _csv_label(meta))
 
 
 # ---------------------------------------------------------------- instrument
@@ -280,10 +331,43 @@ def theme_link(page, node=None, text: str | None = None) -> str:
     return f"[{text or md_text(node.title)}](/{theme_path(page.node)}{anchor})"
 
 
-def quote_block(quote, question_label: str) -> str:
-    who = f"Participant {md_text(quote.label)}" if quote.label else "Participant (label not printed)"
+def printed_label(label: str | None) -> str:
+    """A quote's label in the appendix's own terms: 'P36' names a participant; a bare number is the
+    appendix's numbering of the answers, shown in square brackets as printed."""
+    if not label:
+        return "no label printed"
+    return md_text(label) if label.startswith("P") else f"&#91;{md_text(label)}&#93;"
+
+
+BARE_LABEL_NOTE = ("*A label such as P36 names a participant. A number in square brackets, such as "
+                   "[36], is how the appendix numbers the answers of one step of the analysis: it is "
+                   "not a participant number.*\n")
+
+
+def quote_block(quote, question_label: str, other_labels: tuple[str, ...] = ()) -> str:
+    """A quote as the appendix prints it, with its label as printed, the participant the paper's
+    Results cite for the same words (when they do), and any other label the appendix gives them."""
     note = f" ({md_text(quote.annotation)})" if quote.annotation else ""
-    return f"> {md_text(quote.text)}\n\n— {who}, answering {question_label}{note}\n{{ .quote-source }}\n"
+    source = [f"— {printed_label(quote.label)}, answering {question_label}{note}"]
+    if getattr(quote, "cited_as", None):
+        source.append(f"quoted in the paper as participant {md_text(quote.cited_as)}")
+    # another participant label for the same words is a conflict worth showing; another bare
+    # number is only another step's numbering
+    others = [printed_label(x) for x in other_labels if x != quote.label and x.startswith("P")]
+    if others:
+        source.append("the appendix also prints these words under " + " and ".join(others))
+    return f"> {md_text(quote.text)}\n\n{' · '.join(source)}\n{{ .quote-source }}\n"
+
+
+def prevalence(result, what: str = "this theme") -> str:
+    """How many participants the manuscript counts in a theme, then how many quotes the appendix
+    prints for it, called that (the appendix prints only some of the answers)."""
+    if result.stated is not None:
+        of = f" of the {result.stated_of} who answered" if result.stated_of else ""
+        lead = (f"The paper reports that **{result.stated}**{of} were coded to {what}. ")
+    else:
+        lead = f"The paper does not say how many participants were coded to {what}. "
+    return lead + f"The appendix prints {plural(result.quotes, 'quote')} for it."
 
 
 def theme_page(page, themes, instrument, theme_questions: dict, results_pages: dict) -> str:
@@ -296,15 +380,13 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
             "a question not recorded"
 
     crumbs = analysis.title + (f" › {group.title}" if group is not None else "")
-    out = [f"# {md_text(node.title)}\n", f"*Theme in: {md_text(crumbs)}*\n"]
-    summary = (f"**{plural(result.quotes, 'quote')}** from "
-               f"**{plural(result.participants, 'distinct labelled participant')}** are published for "
-               "this theme (a participant label printed as a bare number is kept as printed but not "
-               "counted)")
-    if result.stated is not None:
-        summary += (f"; the manuscript reports that **{result.stated}** participants' answers were "
-                    "coded to it (the appendix quotes only some of them)")
-    out.append(summary + ".\n")
+    out = [f"# {md_text(node.title)}\n", f"*Theme in: {md_text(crumbs)}*\n", prevalence(result) + "\n"]
+    if page.added_from is not None:
+        out.append(f'!!! note "From an earlier step of the analysis"\n    The final step of the coding has '
+                   f"no theme for these answers; the paper reports them with the others here, so the "
+                   f"page shows the theme as an earlier step named it (“{md_text(page.added_from.title)}”).\n")
+    if any(q.label and not q.label.startswith("P") for q in node.all_quotes()):
+        out.append(BARE_LABEL_NOTE)
     answered = sorted({q.question for q in node.all_quotes() if q.question})
     if answered:
         out.append("Answers to: " + "; ".join(
@@ -316,17 +398,38 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
         out.append("Related closed questions: " + "; ".join(
             f"[question {md_text(instrument.question(q).number)}]"
             f"(/{results_pages[q]}#{question_anchor(q)})" for q in related) + ".\n")
-    out += [quote_block(quote, qlabel(quote.question)) for quote in node.quotes]
+    shown: set = set()
+
+    def quotes(items) -> list[str]:
+        """Each quote once per page (the appendix may code the same answer under two sub-themes)."""
+        blocks, repeated = [], 0
+        for quote in items:
+            key = (quote_key(quote), quote.label)
+            if key in shown:
+                repeated += 1
+                continue
+            shown.add(key)
+            blocks.append(quote_block(quote, qlabel(quote.question),
+                                      (themes.labels_of or {}).get(quote_key(quote), ())))
+        if repeated:
+            blocks.append(f"*{plural(repeated, 'quote')} coded here also "
+                          f"{'appears' if repeated == 1 else 'appear'} above.*\n")
+        return blocks
+
+    out += quotes(node.quotes)
     for sub in node.children:
         s = themes.nodes[sub.id]
         out.append(f"## {md_text(sub.title)} {{ #{sub.id} }}\n")
-        line = f"{plural(s.participants, 'distinct labelled participant')} quoted"
-        if s.stated is not None:
-            line += f"; {s.stated} coded according to the manuscript"
-        out.append(f"*{line}.*\n")
-        out += [quote_block(quote, qlabel(quote.question)) for quote in sub.all_quotes()]
+        out.append(f"*{prevalence(s, 'this sub-theme')}*\n")
+        out += quotes(sub.all_quotes())
     out.append(f"[All themes](/themes/index.md) · [How the themes were built](/{CODING}#{analysis.id})\n")
     return "\n".join(out) + "\n"
+
+
+def _stated_count(r) -> str:
+    if r.stated is None:
+        return "not reported"
+    return f"{r.stated} of {r.stated_of}" if r.stated_of else str(r.stated)
 
 
 def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
@@ -341,16 +444,17 @@ def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
         if node.kind == "group":
             title = f"**{title}**"
         md_rows.append(["&nbsp;&nbsp;&nbsp;&nbsp;" * r.depth + title,
-                        node.kind.replace("subtheme", "sub-theme"),
-                        "–" if r.stated is None else r.stated, r.participants, r.quotes])
-        csv_rows.append([node.id, node.title, node.kind, r.depth, r.participants, r.quotes,
-                         "" if r.stated is None else r.stated])
-    md = table(["Theme", "Level", "Participants coded (manuscript)", "Distinct participants quoted",
-                "Quotes"], md_rows, ["l", "l", "r", "r", "r"])
+                        node.kind.replace("subtheme", "sub-theme"), _stated_count(r), r.quotes])
+        csv_rows.append([node.id, node.title, node.kind, r.depth,
+                         "" if r.stated is None else r.stated, "" if r.stated_of is None else r.stated_of,
+                         r.quotes, r.participants])
+    md = table(["Theme", "Level", "Participants coded (as the paper reports)",
+                "Quotes printed in the appendix"], md_rows, ["l", "l", "r", "r"])
     name = download_path(f"themes-{analysis.id}.csv")
     return (md + f"\n\nDownload: [this table (CSV)](/{name})\n",
-            _csv(["id", "title", "kind", "depth", "participants", "quotes", "stated_participants"],
-                 csv_rows))
+            _csv(["id", "title", "kind", "depth", "participants_coded_as_the_paper_reports",
+                  "of_those_who_answered", "quotes_printed_in_the_appendix",
+                  "participants_named_in_the_printed_quotes"], csv_rows))
 
 
 def theme_index_fragment(themes, final) -> str:
@@ -361,8 +465,9 @@ def theme_index_fragment(themes, final) -> str:
         for page in themes.pages:
             if page.analysis.id == analysis.id:
                 r = themes.nodes[page.node.id]
-                lines.append(f"    - {theme_link(page)} ({plural(r.quotes, 'quote')}; "
-                             f"{plural(r.participants, 'labelled participant')})")
+                paper = (f"the paper reports {_stated_count(r)} participants; " if r.stated is not None
+                         else "")
+                lines.append(f"    - {theme_link(page)} ({paper}{plural(r.quotes, 'quote')} printed)")
     return "\n".join(lines) + "\n"
 
 
@@ -393,8 +498,11 @@ def coding_process_page(codebook, themes) -> str:
 
 
 # ---------------------------------------------------------------- stated figures
-STATUS_LABEL = {"matches": "✓ matches", "within rounding": "✓ within rounding",
-                "documented conflict": "⚠ documented conflict", "differs": "✗ differs"}
+STATUS_LABEL = {"matches": "✓ reproduced", "within rounding": "✓ reproduced (within rounding)",
+                "documented conflict": "⚠ conflict in the manuscript",
+                "conflict in the manuscript": "⚠ conflict in the manuscript",
+                "cannot be checked": "○ cannot be checked from what was published",
+                "differs": "✗ differs", "hidden by the disclosure rule": "hidden (small group)"}
 
 
 def _value(v, unit) -> str:
@@ -411,13 +519,17 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
     """Every stated figure beside the computed one; explanations as numbered notes below."""
     tally: dict[str, int] = {}
     for c in checks:
-        tally[c.status] = tally.get(c.status, 0) + 1
+        label = STATUS_LABEL.get(c.status, c.status)
+        tally[label] = tally.get(label, 0) + 1
     lines = ["# Stated figures check\n",
              "Every number the manuscript states about its results, beside the value this site's build "
-             "computes from the data files. A figure *matches* when the computed value, rounded as the "
-             "manuscript rounds, is the stated value. Where a stated figure cannot be reproduced, a note "
-             "below the table gives the reason.\n", reconstructed_notice(meta),
-             table(["Status", "Figures"], [[STATUS_LABEL.get(s, s), n] for s, n in tally.items()]) + "\n"]
+             "computes from the data files. A figure is *reproduced* when the computed value, rounded as "
+             "the manuscript rounds, is the stated value. Some figures *cannot be checked from what was "
+             "published*: the paper counts everyone whose answer was coded to a theme, but its appendix "
+             "prints only some of those answers, so a smaller count from the printed quotes does not "
+             "contradict it. A *conflict in the manuscript* is a figure the paper itself contradicts "
+             "elsewhere. A note below the table gives the details.\n", reconstructed_notice(meta),
+             table(["Status", "Figures"], [[label, n] for label, n in tally.items()]) + "\n"]
     rows, notes = [], []
     for c in checks:
         status = STATUS_LABEL.get(c.status, c.status)

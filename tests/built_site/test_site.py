@@ -91,7 +91,7 @@ def nav(built_site):
 
 def test_every_nav_page_is_built(built_site, nav):
     pages = nav_pages(nav)
-    assert len(pages) == len(set(pages)) == 39
+    assert len(pages) == len(set(pages)) == 40  # 39, and the "none known" current-practice theme
     for src in pages:
         assert page_file(built_site, src).is_file(), src
 
@@ -99,9 +99,14 @@ def test_every_nav_page_is_built(built_site, nav):
 def test_every_page_of_the_site_is_in_the_nav(built_site, nav):
     """The theme pages are in the nav because the build lists them, one per final theme."""
     themes = load_themes(ROOT / "data/themes.yaml")
-    expected = [f"themes/{t.id}.md" for a in themes.final_analyses() for c in a.children
-                for t in (c.children if c.kind == "group" else [c])]
-    assert len(expected) == 22
+    added = yaml.safe_load((ROOT / "data/study.yml").read_text())["added_theme_pages"]
+    assert added == {"s3-practice-current": ["s2-q5-none-known"]}  # the paper's 'not sure / none'
+    expected = []
+    for a in themes.final_analyses():
+        for c in a.children:
+            expected += [f"themes/{t.id}.md" for t in (c.children if c.kind == "group" else [c])]
+            expected += [f"themes/{t}.md" for t in added.get(c.id, [])]
+    assert len(expected) == 23
     pages = nav_pages(nav)
     assert [p for p in pages if p.startswith("themes/") and p != "themes/index.md"] == expected
     built = sorted(p.parent.relative_to(built_site).as_posix()
@@ -191,7 +196,9 @@ def test_each_final_theme_page_holds_exactly_its_quotes(built_site):
         tops = [t for c in analysis.children for t in (c.children if c.kind == "group" else [c])]
         for top in tops:
             page = parse(page_file(built_site, f"themes/{top.id}.md"))
-            expected = [re.sub(r"\s+", " ", q.text).strip() for n in top.walk() for q in n.quotes]
+            # each answer once per page, though the appendix may code it under two sub-themes
+            once = {(re.sub(r"\s+", " ", q.text).strip(), q.label): None for n in top.walk() for q in n.quotes}
+            expected = [text for text, _ in once]
             assert sorted(page.quotes) == sorted(expected), top.id
             checked += len(expected)
     assert checked > 200

@@ -56,9 +56,14 @@ def test_theme_counts_that_differ_say_why(figures, result):
         if not is_theme(f):
             continue
         row = result.loc[f.id]
-        assert row.status in {"matches", "differs"}, f.id
-        if row.status == "differs":
+        assert row.status in {"matches", "cannot be checked", "conflict in the manuscript"}, f.id
+        if row.status != "matches":
             assert "The published quotes name" in row.explanation and str(f.value) in row.explanation, f.id
+        # fewer participants in the printed quotes cannot contradict the paper's count; more can
+        if row.status == "cannot be checked":
+            assert row.computed < f.value, f.id
+        if row.status == "conflict in the manuscript":
+            assert row.computed > f.value, f.id
 
 
 def test_the_file_covers_the_results_figures(figures):
@@ -120,7 +125,8 @@ def test_theme_count_by_hand_from_the_raw_codebook(result):
                          ("practice-preparing", "s3-practice-current-preparing-the-service-user-for-the-dating-world")]:
         assert result.loc[fid, "computed"] == len(labels(find(raw["steps"], node_id))), fid
     assert result.loc["barriers-not-equipped", "status"] == "matches"  # 10, line 63
-    assert result.loc["barriers-staff-factors", "status"] == "differs"  # 24 quoted against 23
+    # 24 participants quoted against 23 counted: the appendix's labels disagree with the Results
+    assert result.loc["barriers-staff-factors", "status"] == "conflict in the manuscript"
 
 
 def test_matrix_ranking_by_hand(responses, result, inst):
