@@ -25,6 +25,7 @@ class Results:
     disclosure: disclosure.Rule  # applied to the counts of the participant-characteristics questions
     # (question id, option) of the participant-characteristics counts the manuscript states (Table 1)
     stated_cells: frozenset = frozenset()
+    conflicts: dict = None  # question id -> the stated figures about it the paper contradicts
 
 
 def _protect(result, rule: disclosure.Rule):
@@ -39,6 +40,15 @@ def _protect(result, rule: disclosure.Rule):
         markers = (disclosure.SECONDARY,) * len(counts)
     return replace(result, options=tuple(replace(o, hidden=disclosure.shown_as(m, rule))
                                          for o, m in zip(result.options, markers)))
+
+
+def _conflicts(figures, checks) -> dict:
+    """Question id -> the checks of stated figures about it that the paper itself contradicts."""
+    out: dict = {}
+    for f, c in zip(figures, checks):
+        if c.status == "documented conflict" and f.compute.get("question"):
+            out.setdefault(f.compute["question"], []).append(c)
+    return {qid: tuple(cs) for qid, cs in out.items()}
 
 
 def compute(inputs) -> Results:
@@ -63,5 +73,6 @@ def compute(inputs) -> Results:
         characteristics=tuple(results[qid] for qid in study.characteristics),
         themes=themes, stated=checks, disclosure=rule,
         stated_cells=stated_cells(inputs.stated_figures, study.characteristics),
+        conflicts=_conflicts(inputs.stated_figures, checks),
         variables=prose_variables(study, meta, len(data), finished, results, themes, checks,
                                   rule.threshold))

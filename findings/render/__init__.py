@@ -118,7 +118,8 @@ def render(inputs, results) -> Output:
         elif isinstance(r, ChoiceResult):
             spec = figures.bar_spec(r, **provenance)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
-                pages.choice_fragment(r, meta, spec, results.disclosure.threshold)
+                pages.choice_fragment(r, meta, spec, results.disclosure.threshold,
+                                      (results.conflicts or {}).get(qid, ()))
             out.specs.append(spec)
         elif isinstance(r, FreeTextResult):
             cond = r.question.condition
@@ -131,7 +132,7 @@ def render(inputs, results) -> Output:
 
     out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
         pages.characteristics_fragment(results.characteristics, results.disclosure.threshold, meta,
-                                       results.stated_cells)
+                                       results.stated_cells, results.conflicts)
     final = inputs.themes.final_analyses()
     for analysis in final:
         out.extra[f"fragments/themes/{analysis.id}.md"], \

@@ -115,13 +115,25 @@ def disclosure_note(results, threshold: int) -> str:
     if not any(o.hidden for r in results for o in getattr(r, "options", ())):
         return ""
     return (f"*Counts of fewer than {threshold} people are shown as “fewer than {threshold}”, and where "
-            "the other numbers would give such a count away, one more count is shown as “hidden”. "
+            "the other numbers would give such a count away, further counts are shown as “hidden” too. "
             "This keeps small groups of participants from being identified.*\n")
 
 
 # ---------------------------------------------------------------- questions
-def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0) -> tuple[str, str]:
-    """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv)."""
+def conflict_note(conflicts) -> str:
+    """Where the paper's own figures about a question disagree, said beside its numbers."""
+    if not conflicts:
+        return ""
+    lines = [f"    - “{md_text(c.statement)}” ({md_text(c.where)}): {md_text(c.explanation)}"
+             for c in conflicts]
+    return ('!!! warning "The paper\'s figures for this question disagree"\n' + "\n".join(lines)
+            + f"\n\n    [All the paper's figures, checked](/{STATED})\n")
+
+
+def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0,
+                    conflicts=()) -> tuple[str, str]:
+    """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv).
+    ``conflicts``: the stated figures about this question that the paper contradicts elsewhere."""
     q = r.question
     rows = [[md_text(o.label), *_count_pct(o)] for o in r.options]
     rows.append(["**Total who answered**", r.answered, "100%" if r.answered else "–"])
@@ -132,6 +144,7 @@ def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0) -> tu
         _answered_line(r.answered, r.respondents) + "\n",
         table(["Answer", "Respondents", "% of those who answered"], rows) + "\n",
         disclosure_note([r], threshold),
+        conflict_note(conflicts),
         figure_block(spec, caption),
         f"[See question {md_text(q.number)} in the survey instrument]"
         f"(/{INSTRUMENT}#{question_anchor(q.id)})\n",
@@ -219,7 +232,7 @@ def _table1_caption(meta, stated) -> str:
 
 
 def characteristics_fragment(results, threshold: int = 0, meta=None,
-                             stated: frozenset = frozenset()) -> tuple[str, str]:
+                             stated: frozenset = frozenset(), conflicts: dict | None = None) -> tuple[str, str]:
     """'Table 1': participant characteristics, one block per question with its own n. ``stated``:
     (question id, option) of the counts the manuscript states (``Results.stated_cells``); they are
     marked, except where the disclosure rule hides the count."""
@@ -236,7 +249,9 @@ def characteristics_fragment(results, threshold: int = 0, meta=None,
                              "" if o.hidden else "yes" if said else "no"])
     md = (_table1_caption(meta, stated)
           + table(["Characteristic", "Respondents", "% of those who answered"], rows) + "\n\n"
-          + disclosure_note(results, threshold) + f"\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
+          + disclosure_note(results, threshold)
+          + "".join(conflict_note((conflicts or {}).get(r.question.id, ())) for r in results)
+          + f"\nDownload: [Table 1 (CSV)](/{download_path('table-1.csv')})\n")
     return md, _csv(["question_id", "question", "option", "count", "percent", "answered",
                      "count_stated_in_paper"], csv_rows, _csv_label(meta))
 
