@@ -221,8 +221,16 @@ def stated_theme_counts(figures, data, instrument) -> dict[str, tuple[int, int |
 def stated_cells(figures, questions) -> frozenset[tuple[str, str]]:
     """(question id, option label) of every answer of ``questions`` (the participant
     characteristics) whose count the manuscript states: a figure measured as the count of that
-    one option of that question. Table 1 marks these cells; every other one is from the data."""
+    one option of that question, or as the count of the most common option it names ("most were
+    psychologists (n=16)"). Table 1 marks these cells; every other one is from the data."""
     wanted = set(questions)
-    return frozenset((f.compute["question"], f.compute["options"][0]) for f in figures
-                     if f.compute["measure"] == "count" and f.compute.get("question") in wanted
-                     and "column" not in f.compute and len(f.compute["options"]) == 1)
+    cells = set()
+    for f in figures:
+        spec = f.compute
+        if spec.get("question") not in wanted or "column" in spec:
+            continue
+        if spec["measure"] == "count" and len(spec["options"]) == 1:
+            cells.add((spec["question"], spec["options"][0]))
+        elif spec["measure"] == "most_common" and f.unit == "count" and spec.get("expect"):
+            cells.add((spec["question"], spec["expect"]))
+    return frozenset(cells)

@@ -149,9 +149,14 @@ def stated_cells_from_the_yaml() -> set[tuple[str, str]]:
     """Independently of the code: the characteristics counts data/stated_figures.yaml states."""
     characteristics = set(yaml.safe_load((DATA_DIR / "study.yml").read_text())["characteristics"])
     figures_ = yaml.safe_load((DATA_DIR / "stated_figures.yaml").read_text())["figures"]
-    return {(f["compute"]["question"], f["compute"]["options"][0]) for f in figures_
-            if f["compute"]["measure"] == "count" and f["compute"].get("question") in characteristics
-            and len(f["compute"]["options"]) == 1}
+    cells = {(f["compute"]["question"], f["compute"]["options"][0]) for f in figures_
+             if f["compute"]["measure"] == "count" and f["compute"].get("question") in characteristics
+             and len(f["compute"]["options"]) == 1}
+    # "most ... psychologists (n=16)": the count of the most common option, which the figure names
+    cells |= {(f["compute"]["question"], f["compute"]["expect"]) for f in figures_
+              if f["compute"]["measure"] == "most_common" and f["unit"] == "count"
+              and f["compute"].get("question") in characteristics}
+    return cells
 
 
 def test_every_chart_of_the_study_says_what_and_whence(study):
