@@ -231,8 +231,8 @@ def _table1_caption(meta, stated) -> str:
     return ""
 
 
-def characteristics_fragment(results, threshold: int = 0, meta=None,
-                             stated: frozenset = frozenset(), conflicts: dict | None = None) -> tuple[str, str]:
+def characteristics_fragment(results, threshold: int = 0, meta=None, stated: frozenset = frozenset(),
+                             conflicts: dict | None = None) -> tuple[str, str]:
     """'Table 1': participant characteristics, one block per question with its own n. ``stated``:
     (question id, option) of the counts the manuscript states (``Results.stated_cells``); they are
     marked, except where the disclosure rule hides the count."""
