@@ -4,7 +4,11 @@
  * 1. Tables that are wider than the page scroll sideways inside their own box. A keyboard user
  *    can only scroll such a box if it can take focus (WCAG 2.1.1), and a screen reader user
  *    needs to know what it is: give each scrolling box tabindex="0", role="region" and a name.
- *    Boxes that fit get none of this, so they add no extra stop to the tab order.
+ *    A sighted reader needs to see it: the box gets the class "scrolls-sideways" (site.css draws
+ *    a shadow where the table is cut and keeps its first column in view), "is-scrolled" once it
+ *    is scrolled away from its start, and a "scroll sideways" line above it. Boxes that fit get
+ *    none of this, so they add no extra stop to the tab order and no cue. It is worked out again
+ *    whenever the window or a table changes size.
  * 2. The search panel has role="dialog" but no name: name it after the search box's label.
  */
 (function () {
@@ -17,6 +21,37 @@
       return caption.textContent.trim() + " (table, scrolls sideways)";
     }
     return "Table " + (index + 1) + " (scrolls sideways)";
+  }
+
+  /* The line above a wide table. Screen readers skip it: the box's name already says it scrolls. */
+  var HINT = "table-scroll-hint";
+  function hintFor(box, create) {
+    var before = box.previousElementSibling;
+    if (before && before.classList.contains(HINT)) { return before; }
+    if (!create) { return null; }
+    var hint = document.createElement("p");
+    hint.className = HINT;
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "Scroll sideways for more columns \u2192";
+    box.parentNode.insertBefore(hint, box);
+    return hint;
+  }
+
+  function markScrolled(box) {
+    box.classList.toggle("is-scrolled", box.scrollLeft > 1);
+  }
+
+  var watched = typeof WeakSet === "function" ? new WeakSet() : null;
+  var resized = typeof ResizeObserver === "function" ? new ResizeObserver(function () { schedule(); }) : null;
+  function watch(box) {
+    if (!watched || watched.has(box)) { return; }
+    watched.add(box);
+    box.addEventListener("scroll", function () { markScrolled(box); }, { passive: true });
+    if (resized) {
+      resized.observe(box);
+      var table = box.querySelector("table");
+      if (table) { resized.observe(table); }
+    }
   }
 
   function update() {
@@ -32,6 +67,11 @@
         box.removeAttribute("role");
         box.removeAttribute("aria-label");
       }
+      box.classList.toggle("scrolls-sideways", scrolls);
+      var hint = hintFor(box, scrolls);
+      if (hint) { hint.hidden = !scrolls; }
+      markScrolled(box);
+      watch(box);
     });
   }
 
