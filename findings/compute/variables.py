@@ -3,7 +3,11 @@
 Built from the computed results only: a sentence and the table beside it read the same value.
 Plain data (ints, strings, lists, dicts) so that it can be written as YAML for mkdocs-macros.
 
-- ``study``: title, short_title, doi, doi_url, year, authors, publisher, url
+- ``study``: title, short_title, doi, doi_url, year, authors, publisher, url; ``study.team`` when
+  study.yml has one: members (name, role), institution, institution_url (None when not given)
+- ``contact`` when study.yml has one: name, role, institution, email (as text), mailto (the link:
+  ``[{{ contact.email }}]({{ contact.mailto }})``), postal_address (lines, or None) and
+  response_days (or None): None where the study states nothing, so a page is worded without it
 - ``reconstructed``, ``data_title``, ``data_note``: what the site says about the data
 - ``n``: respondents, finished, partial
 - ``q.<id>``: number, answered, not_answered; closed questions also count, pct (by option), top;
@@ -44,6 +48,18 @@ def _plain(value):
     return value
 
 
+def _team(team) -> dict:
+    return {"members": [{"name": m.name, "role": m.role} for m in team.members],
+            "institution": team.institution, "institution_url": team.institution_url}
+
+
+def _contact(contact) -> dict:
+    return {"name": contact.name, "role": contact.role, "institution": contact.institution,
+            "email": contact.email, "mailto": f"mailto:{contact.email}",
+            "postal_address": list(contact.postal_address) or None,
+            "response_days": contact.response_days}
+
+
 def prose_variables(study, meta, respondents: int, finished: int, questions: dict,
                     themes, checks, threshold: int) -> dict:
     q, matrix = {}, {}
@@ -57,10 +73,16 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
                       "not_answered": r.not_answered}
         elif isinstance(r, UnavailableResult):
             q[qid] = {"number": r.question.number, "available": False}
+    about = {"title": study.title, "short_title": study.short_title, "doi": study.doi,
+             "doi_url": f"https://doi.org/{study.doi}", "year": study.year,
+             "authors": list(study.authors), "publisher": study.publisher, "url": study.url}
+    people = {}  # present only when study.yml names them (a page may test `contact is defined`)
+    if study.team is not None:
+        about["team"] = _team(study.team)
+    if study.contact is not None:
+        people["contact"] = _contact(study.contact)
     return {
-        "study": {"title": study.title, "short_title": study.short_title, "doi": study.doi,
-                  "doi_url": f"https://doi.org/{study.doi}", "year": study.year,
-                  "authors": list(study.authors), "publisher": study.publisher, "url": study.url},
+        "study": about, **people,
         "reconstructed": bool(meta.reconstructed), "data_title": meta.title, "data_note": meta.note,
         "n": {"respondents": respondents, "finished": finished, "partial": respondents - finished},
         "disclosure": {"threshold": threshold},

@@ -2,6 +2,8 @@
 how questions and themes are grouped into results pages, and the site's navigation."""
 from __future__ import annotations
 
+import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,21 @@ from pydantic import Field
 from ..errors import DataError, Problem, ProblemList, name, shown
 from . import yamlfile
 from .yamlfile import BibKey, Column, DocsPage, Doi, Id, Schema, StrictInt, Text, Url
+
+# The contact's e-mail address is published on every page (a mailto: link): a plain address only,
+# so that it can never carry Markdown, HTML or another kind of link
+EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,63}\Z")
+EMAIL_FORM = ("an e-mail address such as name@example.ac.uk: letters, digits and . _ + - before the @, "
+              "a domain name after it, no spaces, no 'mailto:'")
+
+
+def is_email(value) -> bool:
+    return (isinstance(value, str) and len(value) <= 254 and bool(EMAIL_RE.match(value))
+            and ".." not in value and not value.split("@")[0].endswith("."))
+
+
+Email = typing.Annotated[str, yamlfile._form(is_email, EMAIL_FORM)]
 
 
 class FilesSchema(Schema):  # paths relative to study.yml, inside its folder
@@ -40,6 +57,28 @@ class PrivacySchema(Schema):
     allow: list[Text] = []
 
 
+class MemberSchema(Schema):
+    name: Text  # as printed in the paper
+    role: Text | None = None  # as the paper states it ("Principal investigator")
+
+
+class TeamSchema(Schema):
+    members: list[MemberSchema]
+    institution: Text  # where the study was carried out
+    institution_url: Url | None = None  # its web address
+
+
+class ContactSchema(Schema):
+    # the study's published contact; only what the manuscript states: no address or reply time is
+    # invented when it gives none (the pages are worded without them)
+    name: Text
+    role: Text | None = None
+    institution: Text | None = None
+    email: Email  # also list it under privacy: allow, since the site publishes it on purpose
+    postal_address: list[Text] = []  # its lines
+    response_days: StrictInt | None = Field(default=None, ge=1, le=365)  # a reply within, working days
+
+
 class StudySchema(Schema):
     title: str
     short_title: str
@@ -60,6 +99,31 @@ class StudySchema(Schema):
     nav: list[Any]
     disclosure: DisclosureSchema = DisclosureSchema()
     privacy: PrivacySchema = PrivacySchema()
+    team: TeamSchema | None = None  # who did the study, and where: shown in every page's footer
+    contact: ContactSchema | None = None  # the study's published contact: footer, accessibility page
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    members: tuple[Member, ...]
+    institution: str
+    institution_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    role: str | None = None
+    institution: str | None = None
+    postal_address: tuple[str, ...] = ()  # lines; empty when the study gives none
+    response_days: int | None = None  # working days; None when the study states none
 
 
 @dataclass(frozen=True)
@@ -91,6 +155,8 @@ class Study:
     nav: tuple = ()  # the site's navigation, MkDocs' form; {themes: <analysis id>} expands
     disclosure_threshold: int = 3  # counts of 1 .. threshold-1 participants are hidden
     privacy_allow: tuple[str, ...] = ()  # published on purpose: not personal data to the scan
+    team: Team | None = None  # names with roles, institution and its web address (optional)
+    contact: Contact | None = None  # the study's published contact (optional)
     document: Any = None  # the parsed file, for messages that point at a line
 
 
@@ -158,7 +224,22 @@ def load_study(path: Path) -> Study:
                  theme_questions={k: list(v) for k, v in raw.theme_questions.items()},
                  added_theme_pages={k: list(v) for k, v in raw.added_theme_pages.items()},
                  nav=tuple(raw.nav), disclosure_threshold=raw.disclosure.threshold,
-                 privacy_allow=tuple(raw.privacy.allow), document=doc)
+                 privacy_allow=tuple(raw.privacy.allow), team=_team(raw.team),
+                 contact=_contact(raw.contact), document=doc)
+
+
+def _team(raw: TeamSchema | None) -> Team | None:
+    if raw is None:
+        return None
+    return Team(members=tuple(Member(m.name, m.role) for m in raw.members), institution=raw.institution,
+                institution_url=raw.institution_url)
+
+
+def _contact(raw: ContactSchema | None) -> Contact | None:
+    if raw is None:
+        return None
+    return Contact(name=raw.name, email=raw.email, role=raw.role, institution=raw.institution,
+                   postal_address=tuple(raw.postal_address), response_days=raw.response_days)
 
 
 def check_references(study: Study, question_ids: set[str], themes, columns: set[str]) -> None:

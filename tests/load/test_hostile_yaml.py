@@ -178,7 +178,7 @@ def test_a_file_that_is_no_mapping_is_not_quoted(tmp_path):
     assert str(info.value) == (f"{study}, line 1: the file should be a mapping with keys title, "
                                "short_title, authors, year, doi, publisher, url, bibtex_key, files, "
                                "sections, nav (optional: characteristics, item_themes, theme_questions, "
-                               "added_theme_pages, disclosure, privacy); "
+                               "added_theme_pages, disclosure, privacy, team, contact); "
                                "found text")
 
 
