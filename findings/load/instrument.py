@@ -21,6 +21,7 @@ from . import yamlfile
 from .yamlfile import Column, Id, Schema, StrictBool, StrictInt, Text
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no")
+DEFAULT_POLARITY = "unipolar"  # no negative side is invented for a scale that does not declare one
 
 @dataclass(frozen=True)
 class Source:
@@ -78,6 +79,9 @@ class Question:
     source: tuple[Source, ...] = ()
     note: str | None = None
     line: int | None = None  # where the question is printed in the source document
+    # a matrix scale's polarity: "bipolar" (agree ... disagree: two opposite halves, drawn diverging
+    # around its centre) or "unipolar" (not at all ... a great deal: drawn stacked from zero)
+    polarity: str = DEFAULT_POLARITY
 
     @cached_property
     def text_columns(self) -> tuple[str, ...]:
@@ -189,6 +193,13 @@ class QuestionSchema(Schema):
     options: list[OptionSchema] = []
     items: list[ItemSchema] = []
     scale: list[OptionSchema] = []
+    # The scale's polarity (matrix questions with a scale only): 'bipolar' when its two ends are
+    # opposites (strongly disagree ... strongly agree; a middle point, if any, is neutral), drawn as
+    # diverging bars centred between its halves (or on its middle point); 'unipolar' when it runs
+    # from none to much (not at all ... a great deal, never ... always), drawn stacked from zero.
+    # Absent: unipolar, the safer reading (no negative side is invented). Scale points marked
+    # nonsubstantive (don't know, not applicable) are drawn apart, on neither side.
+    polarity: Literal["bipolar", "unipolar"] | None = None
     items_available: StrictBool = True
     condition: ConditionSchema | None = None
     reconstructed: StrictBool = False
@@ -292,6 +303,12 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
         if q.items and q.columns != [i.column for i in q.items]:
             add("columns", f"columns [{listing(q.columns)}] should list the items' columns in order: "
                            f"[{listing(i.column for i in q.items)}]")
+    if q.polarity is not None and not (q.type == "matrix" and q.scale):
+        add("polarity", "only a matrix question with a 'scale' takes 'polarity' (the polarity of "
+                        "its scale: bipolar or unipolar)")
+    if q.polarity == "bipolar" and len([o for o in scale if not o.nonsubstantive]) < 2:
+        add("polarity", "a bipolar scale needs at least two points that are not nonsubstantive "
+                        "(one for each side)")
     if not q.items_available and q.columns:
         add("columns", "items_available is false, so columns should be []")
     for key, entry in ([((), q)] + [(("options", i), o) for i, o in enumerate(q.options)]
@@ -308,7 +325,7 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
                     options=options, items=items, scale=scale, columns=tuple(q.columns),
                     items_available=q.items_available, condition=condition,
                     reconstructed=q.reconstructed, source=_sources(q.source), note=q.note,
-                    line=q.line), problems
+                    line=q.line, polarity=q.polarity or DEFAULT_POLARITY), problems
 
 
 def _references(doc, questions: list[Question]) -> list[Problem]:

@@ -85,7 +85,9 @@ def reconstructed_notice(meta) -> str:
 
 
 def figure_block(spec: dict, caption: str) -> str:
-    """An accessible chart: image with alt text from the data, caption, and downloads."""
+    """An accessible chart: image with alt text stating its finding (the table beside it has every
+    number), caption, and downloads. The image is drawn for a phone's width (figures.FIG_WIDTH) and
+    shown at its own size, or narrower where the page is narrower."""
     name = spec["name"]
     alt = md_text(fig.alt_text(spec))
     return (
@@ -167,9 +169,10 @@ def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tupl
                  ["l"] + ["r"] * (len(r.scale) + 1))
     if related:
         body += "\n\nThemes from the free-text answers that speak to each item:\n\n" + "\n".join(related)
+    layout = ("the centre line separates the lower half of the scale from the upper half"
+              if spec.get("polarity") == "bipolar" else "each bar runs from 0 to 100%")
     caption = (f"Question {md_text(q.number)}. Each bar is one item, over those who rated it; "
-               f"the centre line separates the lower half of the scale from the upper half"
-               f"{_reconstructed(meta)}.")
+               f"{layout}{_reconstructed(meta)}.")
     notes = []
     if q.any_reconstructed:
         notes.append('!!! note "Reconstructed items and scale"\n    The manuscript\'s table of this '

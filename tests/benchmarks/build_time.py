@@ -6,6 +6,8 @@ Measures, each as the median of --runs, in fresh processes:
   generate (cold)   build_tables.py with an empty figure cache (every chart drawn)
   generate (warm)   build_tables.py with the cache filled (no chart drawn)
   mkdocs build      mkdocs build --strict of the built site source
+  publish           make site's last step: mkdocs build --strict into a fresh folder, the privacy
+                    scan of every published file, the swap into the site folder
 and the peak resident memory of each. Writes tests/benchmarks/BUILD_RESULTS.md.
 """
 from __future__ import annotations
@@ -43,7 +45,7 @@ def main() -> int:
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         out, site = Path(tmp) / "build", Path(tmp) / "site"
-        cold, warm, mk = [], [], []
+        cold, warm, mk, pub = [], [], [], []
         for i in range(args.runs):
             cache = Path(tmp) / f"cache{i}"
             cold.append(timed([py, "build_tables.py", "--out", str(out), "--cache", str(cache)]))
@@ -51,9 +53,12 @@ def main() -> int:
         subprocess.run([py, "build_tables.py"], cwd=ROOT, check=True, capture_output=True)
         for _ in range(args.runs):
             mk.append(timed([py, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env=env))
+        for _ in range(args.runs):
+            pub.append(timed([py, "-m", "findings.site.publish", "--site", str(Path(tmp) / "published")],
+                             env=env))
         pages = len(list(site.rglob("index.html")))
     for name, runs in [("generate (cold cache)", cold), ("generate (warm cache)", warm),
-                       ("mkdocs build --strict", mk)]:
+                       ("mkdocs build --strict", mk), ("publish (mkdocs build + privacy scan)", pub)]:
         rows[name] = (statistics.median(s for s, _ in runs), max(m for _, m in runs))
     lines = ["# Build benchmark", "",
              f"Command: `.venv/bin/python tests/benchmarks/build_time.py --runs {args.runs}`  ",
