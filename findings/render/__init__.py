@@ -162,22 +162,9 @@ def render(inputs, results) -> Output:
     # nav.yml, inherited by mkdocs.yml: the nav, and the footer of every page (copyright:, which
     # Material shows as HTML): the team, its institution and the contact, from study.yml; escaped
     inherited = {"nav": _nav(study.nav, themes)}
-    team, contact, footer = study.team, study.contact, []
-    if team is not None:
-        names = [html_title(m.name) for m in team.members]
-        where = html_title(team.institution)
-        if team.institution_url:
-            where = f'<a href="{html_title(team.institution_url)}">{where}</a>'
-        names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-        footer.append(f"Study team: {names} — {where}" if names else where)
-    if contact is not None:
-        who = html_title(contact.name) + (f" ({html_title(contact.role)})" if contact.role else "")
-        if contact.institution and (team is None or contact.institution != team.institution):
-            who += f", {html_title(contact.institution)}"
-        email = html_title(contact.email)
-        footer.append(f'Contact: {who}, <a href="mailto:{email}">{email}</a>')
+    footer = pages.footer_html(study.team, study.contact)
     if footer:
-        inherited["copyright"] = "<br>".join(footer)
+        inherited["copyright"] = footer
     out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
                             "inherits it.\n" + yaml.safe_dump(inherited, allow_unicode=True,
                                                               sort_keys=False))

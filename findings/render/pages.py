@@ -582,6 +582,27 @@ def generated_page(body: str, hide: tuple[str, ...] = (), title: str | None = No
     return f"---\n{front}---\n\n{body}"
 
 
+# ---------------------------------------------------------------- footer
+def footer_html(team, contact) -> str:
+    """The footer of every page (MkDocs' ``copyright``, which Material shows as HTML): the team, its
+    institution and the contact, from study.yml, escaped. "" when study.yml names neither."""
+    footer = []
+    if team is not None:
+        names = [html_title(m.name) for m in team.members]
+        where = html_title(team.institution)
+        if team.institution_url:
+            where = f'<a href="{html_title(team.institution_url)}">{where}</a>'
+        names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        footer.append(f"Study team: {names} — {where}" if names else where)
+    if contact is not None:
+        who = html_title(contact.name) + (f" ({html_title(contact.role)})" if contact.role else "")
+        if contact.institution and (team is None or contact.institution != team.institution):
+            who += f", {html_title(contact.institution)}"
+        email = html_title(contact.email)
+        footer.append(f'Contact: {who}, <a href="mailto:{email}">{email}</a>')
+    return "<br>".join(footer)
+
+
 # ---------------------------------------------------------------- citation
 def _bib(text) -> str:
     """A BibTeX field value: braces and backslashes from the data cannot close or extend it."""
