@@ -142,9 +142,13 @@ def render(inputs, results) -> Output:
             pages.theme_summary_fragment(analysis, themes.summaries[analysis.id], themes)
     out.extra["fragments/themes/index.md"] = pages.theme_index_fragment(themes, final)
     out.extra["fragments/reconstructed.md"] = pages.reconstructed_notice(meta)
+    titles = [p.node.title for p in themes.pages]
     for page in themes.pages:
+        # a browser tab's title names the page alone: two themes of one name say where each sits
+        where = page.group.title if page.group is not None else page.analysis.title
+        title = page.node.title if titles.count(page.node.title) == 1 else f"{page.node.title} ({where})"
         out.docs[pages.theme_path(page.node)] = pages.generated_page(pages.theme_page(
-            page, themes, instrument, study.theme_questions, results_pages), title=page.node.title)
+            page, themes, instrument, study.theme_questions, results_pages), title=title)
 
     out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
     out.docs[pages.INSTRUMENT] = pages.generated_page(pages.instrument_page(instrument, results_pages))

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from findings.paths import ROOT
+from tests.site_config import mkdocs_config_elsewhere
 
 MINI = ROOT / "tests" / "fixtures" / "mini_survey"
 
@@ -134,9 +135,7 @@ def hostile_site(tmp_path_factory):
                             "--out", str(project / "build"), "--cache", str(project / "cache"),
                             "--docs", str(data / "docs")], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
-        "module_name: findings/site/macros", f"module_name: {ROOT}/findings/site/macros")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (project / "mkdocs.yml").write_text(mkdocs_config_elsewhere(), encoding="utf-8")
     site = project / "site"
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
                           capture_output=True, text=True, cwd=project)

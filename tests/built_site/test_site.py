@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from findings.load.themes import load_themes
+from tests.site_config import mkdocs_config_elsewhere
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -260,10 +261,7 @@ def test_participants_report_reads_at_age_twelve_or_under(built_site):
 def test_an_undefined_variable_fails_the_build(built_site, tmp_path):
     shutil.copytree(ROOT / "build", tmp_path / "build")
     (tmp_path / "build/docs/index.md").write_text("# Home\n\n{{ n.respondants }} people\n")
-    config = (ROOT / "mkdocs.yml").read_text()
-    assert "module_name: findings/site/macros" in config
-    config = config.replace("module_name: findings/site/macros", f"module_name: {ROOT}/findings/site/macros")
-    (tmp_path / "mkdocs.yml").write_text(config)
+    (tmp_path / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
                            str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")],
                           capture_output=True, text=True, cwd=tmp_path)
