@@ -20,26 +20,15 @@ from .write import BUILD_ENTRIES, prose_files, write
 TEXT_SUFFIXES = {".md", ".html", ".txt", ".csv", ".yml", ".yaml", ".json", ".bib", ".svg", ".xml"}
 
 
-def check_privacy(inputs, output, prose_dir: Path) -> None:
+def check_privacy(inputs, output, prose_files: dict[str, Path]) -> None:
     """Everything the build would publish, scanned for personal data before anything is written:
     generated pages and downloads, fragments and variables, chart texts, the hand-written pages."""
-    prose = {display_path(p): p for p in prose_files(prose_dir).values() if p.suffix in TEXT_SUFFIXES}
+    prose = {display_path(p): p for p in prose_files.values() if p.suffix in TEXT_SUFFIXES}
     published = {f"build/docs/{k}": v for k, v in output.docs.items()}
     published.update({f"build/{k}": v for k, v in output.extra.items()})
-    published.update({f"build/docs/figures/{s['name']}.svg": "\n".join(_texts(s)) for s in output.specs})
+    published.update({f"build/docs/figures/{s['name']}.svg": "\n".join(privacy.strings(s)) for s in output.specs})
     published.update({name: p.read_text(encoding="utf-8", errors="replace") for name, p in prose.items()})
     privacy.check_output(published, inputs.study.privacy_allow, {**inputs.files, **prose})
-
-
-def _texts(value) -> list[str]:
-    """Every text in a figure spec (what the chart will show)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _texts(v)]
-    return []
 
 
 def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_DIR,
@@ -55,8 +44,9 @@ def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_D
         inputs = load(study_path)
         results = compute(inputs)
         output = render(inputs, results)
-        check_privacy(inputs, output, prose_dir)
-        stats = write(output, prose_dir, build_dir, cache_dir)
+        prose = prose_files(prose_dir)  # listed once: scanned, then copied
+        check_privacy(inputs, output, prose)
+        stats = write(output, prose, build_dir, cache_dir)
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,
             "warnings": list(inputs.themes.warnings),
             "seconds": round(time.perf_counter() - start, 2)}

@@ -107,6 +107,17 @@ class _Text(HTMLParser):
             self.lines.append(data)
 
 
+def strings(value) -> list[str]:
+    """Every text in nested data (a figure spec, a parsed search index), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in strings(v)]
+    return []
+
+
 def site_text(path: Path) -> str:
     """The text a reader (or a search engine) gets from one published file."""
     raw = path.read_text(encoding="utf-8", errors="replace")
@@ -119,19 +130,7 @@ def site_text(path: Path) -> str:
             data = json.loads(raw)
         except ValueError:
             return raw
-        out: list[str] = []
-
-        def walk(v):
-            if isinstance(v, str):
-                out.append(html.unescape(v))
-            elif isinstance(v, dict):
-                for x in v.values():
-                    walk(x)
-            elif isinstance(v, list):
-                for x in v:
-                    walk(x)
-        walk(data)
-        return "\n".join(out)
+        return "\n".join(html.unescape(t) for t in strings(data))
     if path.suffix in (".svg", ".xml"):
         return html.unescape(raw)
     return raw

@@ -110,12 +110,12 @@ def prose_files(prose_dir: Path) -> dict[str, Path]:
     return {p.relative_to(prose_dir).as_posix(): p for p in sorted(prose_dir.rglob("*")) if p.is_file()}
 
 
-def write(output, prose_dir: Path, build_dir: Path, cache_dir: Path) -> dict:
-    """Write prose + generated pages + figures into a fresh folder, then swap it in for build_dir."""
-    prose = prose_files(prose_dir)
+def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path) -> dict:
+    """Write prose + generated pages + figures into a fresh folder, then swap it in for build_dir.
+    ``prose``: the hand-written files (``prose_files``)."""
     clash = sorted(set(prose) & set(output.docs))
     if clash:
-        raise DataError([Problem(display_path(prose_dir / rel), None,
+        raise DataError([Problem(display_path(prose[rel]), None,
                                  "a hand-written file has the path of a generated page or download; "
                                  "rename it") for rel in clash])
     tmp = atomic.new_dir(build_dir)
