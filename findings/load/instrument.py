@@ -41,6 +41,8 @@ class Option:
     nonsubstantive: bool = False
     reconstructed: bool = False
     source: tuple[Source, ...] = ()
+    column: str | None = None  # multiple_choice, one column per option: the option's 0/1 column
+    code_stated: bool = False  # the codebook states the code (so a numeric export may use it)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,18 @@ class Question:
     # a matrix scale's polarity: "bipolar" (agree ... disagree: two opposite halves, drawn diverging
     # around its centre) or "unipolar" (not at all ... a great deal: drawn stacked from zero)
     polarity: str = DEFAULT_POLARITY
+    administrative: bool = False  # about the survey itself (e.g. "would you like a report?"): listed, not charted
+    import_ids: tuple[tuple[str, str], ...] = ()  # (codebook column, Qualtrics ImportId) pairs
+    review: str | None = None  # what a person should check in a drafted entry (never published)
+    unit: str | None = None  # number questions: the unit of the answers ("years")
+
+    @property
+    def layout(self) -> str | None:
+        """multiple_choice only: 'joined' (one column of labels or codes joined with commas) or
+        'columns' (one 0/1 column per option); None for other types."""
+        if self.type != "multiple_choice":
+            return None
+        return "columns" if self.options and all(o.column for o in self.options) else "joined"
 
     @cached_property
     def text_columns(self) -> tuple[str, ...]:
@@ -123,6 +137,7 @@ class Instrument:
     parts: tuple[Part, ...]
     questions: tuple[Question, ...]
     data: dict = field(default_factory=dict, repr=False, compare=False)  # as checked, for the download
+    ignore: tuple[str, ...] = ()  # export columns dropped on purpose (embedded data, panel columns)
     _by_id: dict = field(default_factory=dict, repr=False, compare=False)
     _by_column: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,6 +182,7 @@ class OptionSchema(Schema):
     nonsubstantive: StrictBool = False
     reconstructed: StrictBool = False
     source: list[SourceSchema] = []
+    column: Column | None = None  # multiple_choice with one 0/1 column per option: the option's
 
 
 class ItemSchema(Schema):
@@ -187,7 +203,7 @@ class QuestionSchema(Schema):
     number: Text
     part: Id
     text: Text
-    type: Literal["single_choice", "multiple_choice", "matrix", "free_text", "yes_no"]
+    type: Literal["single_choice", "multiple_choice", "matrix", "free_text", "yes_no", "number"]
     columns: list[Column]
     line: StrictInt | None = None
     options: list[OptionSchema] = []
@@ -205,6 +221,10 @@ class QuestionSchema(Schema):
     reconstructed: StrictBool = False
     source: list[SourceSchema] = []
     note: str | None = None
+    administrative: StrictBool = False  # about the survey, not a finding: listed, not charted
+    import_ids: dict[Column, Text] = {}  # codebook column -> the export's ImportId ("QID5_4_TEXT")
+    review: str | None = None  # for the team: what a drafted entry needs checked (never published)
+    unit: Text | None = None  # number questions only
 
 
 class PartSchema(Schema):
@@ -240,6 +260,9 @@ class SurveySchema(Schema):
 
 
 class InstrumentSchema(Schema):
+    # export columns the site never uses (embedded data, panel and quality columns): dropped with
+    # one notice; Qualtrics' own metadata and quality columns are dropped without being listed
+    ignore: list[Column] = []
     survey: SurveySchema
     parts: list[PartSchema]
     questions: list[QuestionSchema]
@@ -260,7 +283,7 @@ def _options(doc, loc, entries) -> tuple[tuple[Option, ...], list[Problem]]:
                                         f"should be a number or text; found {shown(code)}"))
             code = pos + 1
         options.append(Option(o.label, code, o.text_column, o.nonsubstantive, o.reconstructed,
-                              _sources(o.source)))
+                              _sources(o.source), o.column, o.code is not None))
     counts = Counter(o.code for o in options)
     for code in sorted((c for c, n in counts.items() if n > 1), key=str):
         problems.append(doc.problem(loc, f"{yamlfile.where_text(loc)}: code {shown(code)} is used by more "
@@ -288,8 +311,33 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
     problems += found + found2
     if q.options and q.type not in CHOICE_TYPES:
         add("options", f"a {q.type} question takes no 'options' (only {', '.join(CHOICE_TYPES)} do)")
-    if (q.items or q.scale) and q.type != "matrix":
-        add("items" if q.items else "scale", "only a matrix question takes 'items' and 'scale'")
+    if q.scale and q.type != "matrix":
+        add("scale", "only a matrix question takes a 'scale'")
+    if q.items and q.type not in ("matrix", "number"):
+        add("items", "only a matrix or number question takes 'items'")
+    if q.type == "number" and q.items and q.columns != [i.column for i in q.items]:
+        add("columns", f"columns [{listing(q.columns)}] should list the items' columns in order: "
+                       f"[{listing(i.column for i in q.items)}]")
+    if q.type == "number" and not q.items and len(q.columns) != 1 and q.items_available:
+        add("columns", "a number question without items has one column")
+    if q.unit is not None and q.type != "number":
+        add("unit", "only a number question takes a 'unit'")
+    with_column = [o for o in q.options if o.column]
+    if with_column and q.type != "multiple_choice":
+        add("options", "only a multiple_choice option takes a 'column' (its 0/1 column)")
+    elif with_column and len(with_column) != len(q.options):
+        add("options", "either every option gives its 'column' (one 0/1 column per option) or none "
+                       "does (one column of answers joined with commas)")
+    elif with_column and q.columns != [o.column for o in q.options]:
+        add("columns", f"columns [{listing(q.columns)}] should list the options' columns in order: "
+                       f"[{listing(o.column for o in q.options)}]")
+    elif q.type == "multiple_choice" and not with_column and q.items_available and len(q.columns) != 1:
+        add("columns", "a multiple_choice question has one column (answers joined with commas) "
+                       "unless every option gives its own 'column'")
+    for col in q.import_ids:
+        if col not in q.columns and col not in [o.text_column for o in q.options] \
+                and col not in [i.text_column for i in q.items]:
+            add("import_ids", f"{shown(col)} is not one of this question's columns")
     if q.type in CHOICE_TYPES and not q.options and q.items_available:
         add(None, f"a {q.type} question needs 'options' (or items_available: false when the option "
                   "list is lost)")
@@ -325,7 +373,9 @@ def _question(doc, pos: int, q: QuestionSchema, part_ids: set[str]) -> tuple[Que
                     options=options, items=items, scale=scale, columns=tuple(q.columns),
                     items_available=q.items_available, condition=condition,
                     reconstructed=q.reconstructed, source=_sources(q.source), note=q.note,
-                    line=q.line, polarity=q.polarity or DEFAULT_POLARITY), problems
+                    line=q.line, polarity=q.polarity or DEFAULT_POLARITY,
+                    administrative=q.administrative, import_ids=tuple(q.import_ids.items()),
+                    review=q.review, unit=q.unit), problems
 
 
 def _references(doc, questions: list[Question]) -> list[Problem]:
@@ -389,4 +439,4 @@ def load_instrument(path: Path | str) -> Instrument:
     if problems:
         raise DataError(problems)
     return Instrument(raw.survey.model_dump(), tuple(parts), tuple(questions),
-                      data=raw.model_dump(mode="json", exclude_unset=True))
+                      data=raw.model_dump(mode="json", exclude_unset=True), ignore=tuple(raw.ignore))

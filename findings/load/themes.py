@@ -54,6 +54,13 @@ class Node:
     line: int | None = None  # line of the heading in the source text
     final: bool = False  # an analysis the site presents as final themes
     note: str | None = None
+    reader_title: str | None = None  # the name readers see (site pages, nav); the title stays on the coding page
+    summary: str | None = None  # what the theme is, in two or three plain sentences (opens its page)
+
+    @property
+    def shown_title(self) -> str:
+        """The title readers see: the reader title where the codebook gives one."""
+        return self.reader_title or self.title
 
     def walk(self) -> Iterator[Node]:
         """This node and all its descendants, in document order."""
@@ -132,6 +139,8 @@ class NodeSchema(Schema):
     questions: list[Id] | None = None
     final: StrictBool = False
     note: str | None = None
+    reader_title: Text | None = None  # a reader's name for a step, analysis or group ("Agree")
+    summary: Text | None = None  # two or three sentences on what the theme is, written for readers
     children: list[NodeSchema] = []
     quotes: list[QuoteSchema] = []
 
@@ -202,7 +211,8 @@ class _Reader:
         return Node(id=m.id, title=m.title, kind=m.kind, children=tuple(children),
                     quotes=tuple(q for q in quotes if q), step=context.get("step") or m.id,
                     analysis_id=context.get("analysis"), questions=context.get("questions", ()),
-                    line=m.line, final=m.final, note=m.note)
+                    line=m.line, final=m.final, note=m.note, reader_title=m.reader_title,
+                    summary=m.summary)
 
     def quote(self, m: QuoteSchema, where: str, context: dict, loc) -> Quote | None:
         what = f"quote in {where}"

@@ -199,7 +199,7 @@ def test_malformed_yaml_names_its_line(tmp_path):
 def test_unknown_type(tmp_path):
     msg = problems(tmp_path, GOOD.replace("type: free_text", "type: essay"))
     assert ("line 19: questions entry 2 (id B), type should be one of: 'single_choice', "
-            "'multiple_choice', 'matrix', 'free_text' or 'yes_no'; found 'essay'") in msg
+            "'multiple_choice', 'matrix', 'free_text', 'yes_no' or 'number'; found 'essay'") in msg
 
 
 def test_choice_question_without_options(tmp_path):
