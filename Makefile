@@ -1,5 +1,6 @@
 # One command builds the site, one runs every test; each installs what it needs.
 #   make site    build build/ from data/ and docs/, then the static site into site/
+#                (make site DATA=FOLDER: the survey folder FOLDER instead)
 #   make serve   the same, served on http://127.0.0.1:8000 with reload on data or page changes
 #   make test    every test (unit, end-to-end build, browser)
 PYTHON ?= python3
@@ -19,8 +20,10 @@ $(TEST_STAMP): $(SITE_STAMP) requirements-test.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# DATA=FOLDER builds another survey's folder (made by `build_tables.py init`); default: data/
+DATA ?=
 generate: $(SITE_STAMP)
-	$(BIN)/python build_tables.py
+	$(BIN)/python build_tables.py $(if $(DATA),--data "$(DATA)")
 
 # MkDocs builds into a fresh folder; site/ is replaced (in one step) only when the build succeeded
 # and the privacy scan of every published file found nothing.

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Build the site's generated pages: data/ -> build/ (then `mkdocs build` publishes them).
 
-    python build_tables.py [--study data/study.yml] [--out build] [--cache .cache]
+    python build_tables.py [--data FOLDER] [--out build] [--cache .cache]
+    python build_tables.py init --qsf SURVEY.qsf --responses EXPORT.csv --out FOLDER
+
+``--data FOLDER`` builds the survey in FOLDER (its study.yml, and its docs/ prose pages if it has
+any); without it, this project's study: data/study.yml with the prose pages of docs/.
 
 Bad input stops the build with one message naming the file, the line or row and the problem, exit
 status 1, and the previous build/ left as it was.
@@ -18,19 +22,26 @@ from findings.errors import DataError, failure
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--study", type=Path, default=paths.STUDY_CONFIG,
+    parser.add_argument("--data", type=Path, default=None, metavar="FOLDER",
+                        help="a survey folder: FOLDER/study.yml, and FOLDER/docs/ for any "
+                             "hand-written pages (default: data/ with the project's docs/)")
+    parser.add_argument("--study", type=Path, default=None,
                         help="the study's configuration file (default: data/study.yml)")
     parser.add_argument("--out", type=Path, default=paths.BUILD_DIR,
                         help="where to write the site's source tree (default: build)")
     parser.add_argument("--cache", type=Path, default=paths.CACHE_DIR,
                         help="where figures drawn by earlier builds are kept (default: .cache)")
-    parser.add_argument("--docs", type=Path, default=paths.DOCS_DIR,
-                        help="the hand-written prose pages (default: docs)")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help="the hand-written prose pages (default: docs, or FOLDER/docs with --data)")
     args = parser.parse_args(argv)
+    if args.data is not None and args.study is not None:
+        parser.error("give --data FOLDER or --study FILE, not both")
+    study = args.study or (args.data / "study.yml" if args.data else paths.STUDY_CONFIG)
+    docs = args.docs or (args.data / "docs" if args.data else paths.DOCS_DIR)
     try:
         from findings.pipeline import build  # after argument parsing: --help stays instant
 
-        report = build(args.study, args.out, args.cache, args.docs)
+        report = build(study, args.out, args.cache, docs)
     except DataError as error:
         print(f"build_tables: error: {error}", file=sys.stderr)
         print("build_tables: nothing was written; the previous output is unchanged.", file=sys.stderr)

@@ -26,6 +26,7 @@ def check_privacy(inputs, output, prose_files: dict[str, Path]) -> None:
     prose = {display_path(p): p for p in prose_files.values() if p.suffix in TEXT_SUFFIXES}
     published = {f"build/docs/{k}": v for k, v in output.docs.items()}
     published.update({f"build/{k}": v for k, v in output.extra.items()})
+    published.update({f"build/docs/{k}": v for k, v in output.defaults.items()})
     published.update({f"build/docs/figures/{s['name']}.svg": "\n".join(privacy.strings(s)) for s in output.specs})
     published.update({name: p.read_text(encoding="utf-8", errors="replace") for name, p in prose.items()})
     privacy.check_output(published, inputs.study.privacy_allow, {**inputs.files, **prose})
@@ -43,8 +44,9 @@ def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_D
         atomic.recover(build_dir)
         inputs = load(study_path)
         results = compute(inputs)
-        output = render(inputs, results)
-        prose = prose_files(prose_dir)  # listed once: scanned, then copied
+        # listed once: named to render, scanned, then copied; the survey's own files win
+        prose = {**prose_files(paths.STATIC_DIR), **prose_files(prose_dir)}
+        output = render(inputs, results, frozenset(prose))
         check_privacy(inputs, output, prose)
         stats = write(output, prose, build_dir, cache_dir)
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,

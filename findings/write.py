@@ -124,7 +124,8 @@ def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path) -> d
             target = tmp / "docs" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        for folder, files in (("docs", output.docs), (".", output.extra)):
+        defaults = {rel: text for rel, text in output.defaults.items() if rel not in prose}
+        for folder, files in (("docs", output.docs), ("docs", defaults), (".", output.extra)):
             for rel, content in files.items():
                 target = tmp / folder / _safe(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)

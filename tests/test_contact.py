@@ -151,7 +151,7 @@ def test_the_made_up_survey_still_builds_without_team_or_contact(tmp_path):
     done = run_build(path, tmp_path / "build")
     assert done.returncode == 0, done.stderr
     inherited = yaml.safe_load((tmp_path / "build/nav.yml").read_text())
-    assert set(inherited) == {"nav"}  # no footer text is made up
+    assert set(inherited) == {"site_name", "site_description", "nav"}  # no footer text is made up
     variables = yaml.safe_load((tmp_path / "build/variables.yml").read_text())
     assert "contact" not in variables and "team" not in variables["study"]
 

@@ -67,7 +67,10 @@ def test_a_build_writes_exactly_these_files(mini_build):
         "fragments/questions/A1.md", "fragments/questions/A2.md", "fragments/questions/A3.md",
         "fragments/questions/A4.md", "fragments/table-1.md", "fragments/themes/m-why.md",
         "fragments/themes/index.md", "fragments/reconstructed.md", "variables.yml", "nav.yml",
-        "privacy.json", ".findings-output"])
+        "privacy.json", ".findings-output",
+        # every site's stylesheet, script, logo, favicon and social card (findings/site/static/)
+        "docs/stylesheets/site.css", "docs/javascripts/site.js", "docs/assets/logo.svg",
+        "docs/assets/favicon.svg", "docs/assets/social-card.png"])
     nav = yaml.safe_load((out / "nav.yml").read_text())["nav"]
     assert nav[4] == {"Themes": ["themes/index.md", {"Why they read": [
         {"Planning the season": "themes/m-why-seeds.md"}, {"Company": "themes/m-why-company.md"}]}]}

@@ -30,10 +30,12 @@ class Inputs:
 def load(study_path: Path) -> Inputs:
     study = load_study(study_path)
     instrument = load_instrument(study.files["instrument"])
-    responses = load_responses(study.files["responses"], instrument, study.files["responses_meta"])
+    responses = load_responses(study.files["responses"], instrument, study.files.get("responses_meta"))
     question_ids = {q.id for q in instrument.questions}
-    themes = load_themes(study.files["themes"], question_ids)
+    themes = (load_themes(study.files["themes"], question_ids) if "themes" in study.files
+              else ThemeCodebook(title="", source=None, steps=()))  # optional: no theme pages
     check_references(study, question_ids, themes, set(instrument.data_columns()))
-    stated = load_stated_figures(study.files["stated_figures"], instrument, themes)
+    stated = (load_stated_figures(study.files["stated_figures"], instrument, themes)
+              if "stated_figures" in study.files else ())
     files = {display_path(p): Path(p) for p in (study.path, *study.files.values())}
     return Inputs(study, instrument, responses, themes, tuple(stated), files)

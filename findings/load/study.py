@@ -32,16 +32,18 @@ Email = typing.Annotated[str, yamlfile._form(is_email, EMAIL_FORM)]
 
 class FilesSchema(Schema):  # paths relative to study.yml, inside its folder
     instrument: Text
-    themes: Text
     responses: Text
-    responses_meta: Text
-    stated_figures: Text
+    themes: Text | None = None  # the qualitative codebook; none: the site has no theme pages
+    responses_meta: Text | None = None  # what the site says about the data; none: real, as exported
+    stated_figures: Text | None = None  # figures a paper states, checked; none: no check page
 
 
 class SectionSchema(Schema):
     id: Id
     title: str
-    page: DocsPage  # the prose page (docs path) that shows these questions
+    # the page (docs path) that shows these questions: a prose page of that path, or else the one
+    # the build writes (default results/<id>.md)
+    page: DocsPage | None = None
     questions: list[Id]
     analyses: list[Id] = []
 
@@ -80,14 +82,16 @@ class ContactSchema(Schema):
 
 
 class StudySchema(Schema):
-    title: str
-    short_title: str
-    authors: list[str]
-    year: StrictInt
-    doi: Doi
-    publisher: str
-    url: Url
-    bibtex_key: BibKey
+    title: Text
+    short_title: Text | None = None  # the site's name; default: the title
+    summary: Text | None = None  # one or two sentences on what the survey asked and whom (home page)
+    # the publication the site presents, when there is one (citation, "how to cite", links)
+    authors: list[Text] = []
+    year: StrictInt | None = None
+    doi: Doi | None = None
+    publisher: Text | None = None
+    url: Url | None = None
+    bibtex_key: BibKey | None = None
     files: FilesSchema
     characteristics: list[Id] = []
     sections: list[SectionSchema]
@@ -96,7 +100,7 @@ class StudySchema(Schema):
     # a theme of an earlier step shown among a final analysis's (or one of its groups') theme pages,
     # where the paper reports it but the final merge has no theme for it: group/analysis id -> ids
     added_theme_pages: dict[Id, list[Id]] = {}
-    nav: list[Any]
+    nav: list[Any] | None = None  # none: the build drafts it from the pages it writes
     disclosure: DisclosureSchema = DisclosureSchema()
     privacy: PrivacySchema = PrivacySchema()
     team: TeamSchema | None = None  # who did the study, and where: shown in every page's footer
@@ -141,12 +145,13 @@ class Study:
     title: str
     short_title: str
     authors: tuple[str, ...]
-    year: int
-    doi: str
-    publisher: str
-    url: str
-    bibtex_key: str
-    files: dict  # role -> Path (instrument, themes, responses, responses_meta, stated_figures)
+    year: int | None
+    doi: str | None
+    publisher: str | None
+    url: str | None
+    bibtex_key: str | None
+    # role -> Path (instrument, responses; themes, responses_meta, stated_figures when given)
+    files: dict
     characteristics: tuple[str, ...]  # the questions of the participants table
     sections: tuple[Section, ...]
     item_themes: dict = field(default_factory=dict)  # matrix item column -> theme node ids
@@ -158,6 +163,13 @@ class Study:
     team: Team | None = None  # names with roles, institution and its web address (optional)
     contact: Contact | None = None  # the study's published contact (optional)
     document: Any = None  # the parsed file, for messages that point at a line
+    summary: str | None = None  # what the survey asked and whom, for the home page
+    nav_given: bool = True  # False: study.yml has no nav, the build drafts one
+
+    @property
+    def has_publication(self) -> bool:
+        """Whether a paper is cited: authors and a year (a DOI or web address optional)."""
+        return bool(self.authors and self.year)
 
 
 def _nav_problems(doc, entries, loc) -> list[Problem]:
@@ -200,10 +212,12 @@ def load_study(path: Path) -> Study:
     path = Path(path)
     doc = yamlfile.read(path, "the study's configuration (study.yml)")
     raw = yamlfile.validate(doc, StudySchema)
-    problems = ProblemList(_nav_problems(doc, raw.nav, ("nav",)))
+    problems = ProblemList(_nav_problems(doc, raw.nav, ("nav",)) if raw.nav is not None else [])
     base = path.parent.resolve()
     files = {}
     for role, relative in raw.files.model_dump().items():
+        if relative is None:
+            continue
         try:  # symbolic links are followed: a link to a file elsewhere is outside too
             target = (base / relative).resolve()
         except (OSError, RuntimeError, ValueError):
@@ -214,16 +228,19 @@ def load_study(path: Path) -> Study:
         files[role] = target
     if problems:
         raise DataError(problems)
-    return Study(path=path, title=raw.title, short_title=raw.short_title, authors=tuple(raw.authors),
+    return Study(path=path, title=raw.title, short_title=raw.short_title or raw.title,
+                 authors=tuple(raw.authors),
                  year=raw.year, doi=raw.doi, publisher=raw.publisher, url=raw.url,
                  bibtex_key=raw.bibtex_key, files=files,
                  characteristics=tuple(raw.characteristics),
-                 sections=tuple(Section(s.id, s.title, s.page, tuple(s.questions), tuple(s.analyses))
+                 sections=tuple(Section(s.id, s.title, s.page or f"results/{s.id}.md",
+                                        tuple(s.questions), tuple(s.analyses))
                                 for s in raw.sections),
                  item_themes={k: list(v) for k, v in raw.item_themes.items()},
                  theme_questions={k: list(v) for k, v in raw.theme_questions.items()},
                  added_theme_pages={k: list(v) for k, v in raw.added_theme_pages.items()},
-                 nav=tuple(raw.nav), disclosure_threshold=raw.disclosure.threshold,
+                 nav=tuple(raw.nav or ()), nav_given=raw.nav is not None,
+                 summary=raw.summary, disclosure_threshold=raw.disclosure.threshold,
                  privacy_allow=tuple(raw.privacy.allow), team=_team(raw.team),
                  contact=_contact(raw.contact), document=doc)
 

@@ -15,7 +15,7 @@ import yaml
 from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
 from ..errors import DataError, Problem
 from ..privacy import redact
-from . import figures, pages
+from . import defaults, figures, pages
 from .markdown import html_title, md_text
 
 
@@ -37,6 +37,9 @@ class Output:
 
     docs: dict = field(default_factory=Files)  # docs-root path -> text (pages and downloads)
     extra: dict = field(default_factory=Files)  # build-folder path -> text (fragments, variables, nav)
+    # docs-root path -> text: pages every site has (home, report, results, data), written only where
+    # the survey's prose folder has no page of that path
+    defaults: dict = field(default_factory=Files)
     specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
 
 
@@ -55,6 +58,16 @@ def _nav(entries, themes) -> list:
         else:
             out.append(entry)
     return out
+
+
+def _nav_pages(entries):
+    """Every page path a nav names."""
+    for entry in entries:
+        value = next(iter(entry.values())) if isinstance(entry, dict) and len(entry) == 1 else entry
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from _nav_pages(value)
 
 
 def _theme_nav(analysis_id: str, themes) -> list:
@@ -94,7 +107,9 @@ def _inert(value, key=None):
     return value
 
 
-def render(inputs, results) -> Output:
+def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output:
+    """``prose_pages``: the docs-root paths of the hand-written pages (names only), which take the
+    place of the default pages of the same path and join a drafted nav."""
     study, instrument, meta = inputs.study, inputs.instrument, inputs.responses.meta
     out = Output()
     results_pages = {qid: s.page for s in study.sections for qid in s.questions}
@@ -132,9 +147,10 @@ def render(inputs, results) -> Output:
         else:
             out.extra[fragment] = pages.unavailable_fragment(r.question)
 
-    out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
-        pages.characteristics_fragment(results.characteristics, results.disclosure.threshold, meta,
-                                       results.stated_cells, results.conflicts)
+    if study.characteristics:
+        out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \
+            pages.characteristics_fragment(results.characteristics, results.disclosure.threshold, meta,
+                                           results.stated_cells, results.conflicts)
     final = inputs.themes.final_analyses()
     for analysis in final:
         out.extra[f"fragments/themes/{analysis.id}.md"], \
@@ -150,26 +166,69 @@ def render(inputs, results) -> Output:
         out.docs[pages.theme_path(page.node)] = pages.generated_page(pages.theme_page(
             page, themes, instrument, study.theme_questions, results_pages), title=title)
 
-    out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
+    has_themes = bool(inputs.themes.steps)
+    if has_themes:
+        out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
     out.docs[pages.INSTRUMENT] = pages.generated_page(pages.instrument_page(instrument, results_pages))
-    stated_page, out.docs[pages.download_path("stated-figures.csv")] = \
-        pages.stated_figures_page(results.stated, meta)
-    out.docs[pages.STATED] = pages.generated_page(stated_page, hide=("navigation",))
-    out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
+    if results.stated:
+        stated_page, out.docs[pages.download_path("stated-figures.csv")] = \
+            pages.stated_figures_page(results.stated, meta)
+        out.docs[pages.STATED] = pages.generated_page(stated_page, hide=("navigation",))
+    if study.has_publication:
+        out.docs[pages.download_path("citation.bib")] = pages.bibtex(study)
     # the codebooks as the build read and checked them: no comments, e-mail addresses removed
     out.docs[pages.download_path("instrument.yaml")] = redact(_yaml(instrument.data))
-    out.docs[pages.download_path("themes.yaml")] = _yaml(inputs.themes.data)
+    if has_themes:
+        out.docs[pages.download_path("themes.yaml")] = _yaml(inputs.themes.data)
+    _defaults(out, inputs, results, final, prose_pages)
     out.extra["variables.yml"] = yaml.safe_dump(_inert(results.variables), allow_unicode=True,
                                                 sort_keys=True)
     out.extra["privacy.json"] = json.dumps({"allow": list(study.privacy_allow),
                                             "sources": list(inputs.files)}, ensure_ascii=False)
     # nav.yml, inherited by mkdocs.yml: the nav, and the footer of every page (copyright:, which
     # Material shows as HTML): the team, its institution and the contact, from study.yml; escaped
-    inherited = {"nav": _nav(study.nav, themes)}
+    drafted = defaults.nav(study, final, bool(results.stated), prose_pages)
+    inherited = {"site_name": study.short_title,
+                 "site_description": study.summary or study.title,
+                 "nav": _nav(study.nav if study.nav_given else drafted, themes)}
     footer = pages.footer_html(study.team, study.contact)
     if footer:
         inherited["copyright"] = footer
-    out.extra["nav.yml"] = ("# Written by build_tables.py from data/study.yml (nav); mkdocs.yml "
-                            "inherits it.\n" + yaml.safe_dump(inherited, allow_unicode=True,
-                                                              sort_keys=False))
+    out.extra["nav.yml"] = ("# Written by build_tables.py from the survey's study.yml (site name, "
+                            "nav, footer); mkdocs.yml inherits it.\n"
+                            + yaml.safe_dump(inherited, allow_unicode=True, sort_keys=False))
     return out
+
+
+DOWNLOADS = (("instrument.yaml", "Survey codebook (YAML): every question, its options and export columns"),
+             ("themes.yaml", "Themes codebook (YAML): every theme and published quote"),
+             ("table-1.csv", "Who took part (CSV)"),
+             ("stated-figures.csv", "Stated figures check (CSV)"),
+             ("citation.bib", "Citation (BibTeX)"))
+
+
+def _defaults(out: Output, inputs, results, final, prose_pages) -> None:
+    """The pages every site has, from what render already made (fragments, chart specs)."""
+    study = inputs.study
+    specs = {s["name"]: s for s in out.specs}
+    fragments = {qid: out.extra[f"fragments/questions/{qid}.md"] for qid in results.questions}
+    theme_fragments = {a.id: out.extra[f"fragments/themes/{a.id}.md"] for a in final}
+    notice = out.extra["fragments/reconstructed.md"]
+    has_themes = bool(final)
+    out.defaults[defaults.HOME] = defaults.home(study, inputs.instrument, results, specs, has_themes)
+    out.defaults[defaults.REPORT] = defaults.report(study, inputs.instrument, results, specs)
+    out.defaults[defaults.RESULTS] = defaults.results_index(study)
+    for section in study.sections:
+        out.defaults[section.page] = defaults.section_page(section, fragments, notice, theme_fragments)
+    downloads = [(pages.download_path(name), text) for name, text in DOWNLOADS
+                 if pages.download_path(name) in out.docs]
+    out.defaults[defaults.DATA] = defaults.data_page(study, downloads, notice)
+    if has_themes:
+        out.defaults[defaults.THEMES] = defaults.themes_index(out.extra["fragments/themes/index.md"])
+    if study.nav_given:  # a nav written by the team names the pages it wants
+        named = set(_nav_pages(study.nav))
+        for path in [p for p in out.defaults if p not in named]:
+            del out.defaults[path]
+    for path in set(out.defaults) & set(out.docs):  # a section page named like a generated page
+        raise DataError(Problem("study.yml", path, "a results section's page has the path of a page "
+                                "the build writes; give the section another page"))

@@ -176,10 +176,10 @@ def test_a_file_that_is_no_mapping_is_not_quoted(tmp_path):
     with pytest.raises(DataError) as info:
         load_study(study)
     assert str(info.value) == (f"{study}, line 1: the file should be a mapping with keys title, "
-                               "short_title, authors, year, doi, publisher, url, bibtex_key, files, "
-                               "sections, nav (optional: characteristics, item_themes, theme_questions, "
-                               "added_theme_pages, disclosure, privacy, team, contact); "
-                               "found text")
+                               "files, sections (optional: short_title, summary, authors, year, doi, "
+                               "publisher, url, bibtex_key, characteristics, item_themes, "
+                               "theme_questions, added_theme_pages, nav, disclosure, privacy, team, "
+                               "contact); found text")
 
 
 def test_input_files_elsewhere_are_refused_unread(tmp_path):

@@ -47,16 +47,17 @@ def test_wrong_types_and_unknown_keys_are_reported_together(tmp_path):
         f"{tmp_path}/data/study.yml, line {line_of(edited, 'colour: red')}: sections entry 1 "
         "(id about): unknown key 'colour'; allowed: id, title, page, questions, analyses",
         f"{tmp_path}/data/study.yml, line {line_of(edited, '  - 7')}: sections entry 2 should be a "
-        "mapping with keys id, title, page, questions (optional: analyses); found 7",
+        "mapping with keys id, title, questions (optional: page, analyses); found 7",
     ]
 
 
 def test_missing_and_duplicate_keys(tmp_path):
-    found = problems(tmp_path, lambda t: t.replace('doi: "10.0000/example.0001"\n', "")
+    found = problems(tmp_path, lambda t: t.replace('title: "Reading habits of allotment gardeners"\n', "")
                      .replace("year: 2025", "year: 2025\nyear: 2026"))
-    assert any("line 6: key 'year' is given twice in the same mapping (first at line 5)" in p
+    assert any("line 5: key 'year' is given twice in the same mapping (first at line 4)" in p
                for p in found), found
-    assert any("the file: missing key 'doi'; expected keys title, short_title" in p for p in found)
+    assert any("the file: missing key 'title'; expected keys title, files, sections" in p
+               for p in found), found
 
 
 def test_input_files_must_lie_in_the_studys_folder(tmp_path):
