@@ -21,6 +21,11 @@ from findings.errors import DataError, failure
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["init"]:  # draft a survey folder from a .qsf and its export
+        from findings.qualtrics.init import main as init
+
+        return init(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, metavar="FOLDER",
                         help="a survey folder: FOLDER/study.yml, and FOLDER/docs/ for any "
@@ -33,15 +38,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="where figures drawn by earlier builds are kept (default: .cache)")
     parser.add_argument("--docs", type=Path, default=None,
                         help="the hand-written prose pages (default: docs, or FOLDER/docs with --data)")
+    parser.add_argument("--force", action="store_true",
+                        help="build even when no input changed since the last build")
     args = parser.parse_args(argv)
     if args.data is not None and args.study is not None:
         parser.error("give --data FOLDER or --study FILE, not both")
     study = args.study or (args.data / "study.yml" if args.data else paths.STUDY_CONFIG)
     docs = args.docs or (args.data / "docs" if args.data else paths.DOCS_DIR)
     try:
-        from findings.pipeline import build  # after argument parsing: --help stays instant
+        from findings.fingerprint import fingerprint, unchanged  # standard library only
 
-        report = build(study, args.out, args.cache, docs)
+        inputs = fingerprint(study, docs)
+        if not args.force and unchanged(args.out, inputs):
+            print(f"build_tables: nothing changed since the last build; {args.out} is up to date "
+                  "(--force builds anyway)")
+            return 0
+        from findings.pipeline import build  # only now: pandas and matplotlib cost ~0.6 s to import
+
+        report = build(study, args.out, args.cache, docs, inputs)
     except DataError as error:
         print(f"build_tables: error: {error}", file=sys.stderr)
         print("build_tables: nothing was written; the previous output is unchanged.", file=sys.stderr)

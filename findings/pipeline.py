@@ -24,7 +24,9 @@ def check_privacy(inputs, output, prose_files: dict[str, Path]) -> None:
     """Everything the build would publish, scanned for personal data before anything is written:
     generated pages and downloads, fragments and variables, chart texts, the hand-written pages."""
     prose = {display_path(p): p for p in prose_files.values() if p.suffix in TEXT_SUFFIXES}
-    published = {f"build/docs/{k}": v for k, v in output.docs.items()}
+    # a zip download is stored uncompressed (render/qda.py): its bytes read as its members' text
+    published = {f"build/docs/{k}": v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+                 for k, v in output.docs.items()}
     published.update({f"build/{k}": v for k, v in output.extra.items()})
     published.update({f"build/docs/{k}": v for k, v in output.defaults.items()})
     published.update({f"build/docs/figures/{s['name']}.svg": "\n".join(privacy.strings(s)) for s in output.specs})
@@ -33,7 +35,8 @@ def check_privacy(inputs, output, prose_files: dict[str, Path]) -> None:
 
 
 def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_DIR,
-          cache_dir: Path = paths.CACHE_DIR, prose_dir: Path = paths.DOCS_DIR) -> dict:
+          cache_dir: Path = paths.CACHE_DIR, prose_dir: Path = paths.DOCS_DIR,
+          inputs_fingerprint: str | None = None) -> dict:
     """Load and validate, compute, render, check privacy, write. Returns a short report."""
     start = time.perf_counter()
     study_path, build_dir, cache_dir, prose_dir = map(Path, (study_path, build_dir, cache_dir, prose_dir))
@@ -48,7 +51,7 @@ def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_D
         prose = {**prose_files(paths.STATIC_DIR), **prose_files(prose_dir)}
         output = render(inputs, results, frozenset(prose))
         check_privacy(inputs, output, prose)
-        stats = write(output, prose, build_dir, cache_dir)
+        stats = write(output, prose, build_dir, cache_dir, inputs_fingerprint)
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,
             "warnings": list(inputs.themes.warnings),
             "seconds": round(time.perf_counter() - start, 2)}

@@ -23,10 +23,11 @@ from pathlib import Path, PurePosixPath
 
 from . import atomic
 from .errors import DataError, Problem, display_path
+from .fingerprint import STAMP
 from .render.figures import STYLE_VERSION, draw
 
 # What a build writes into its folder (an older build/ holding only these may be replaced).
-BUILD_ENTRIES = {"docs", "fragments", "variables.yml", "nav.yml", "privacy.json", atomic.MARKER}
+BUILD_ENTRIES = {"docs", "fragments", "variables.yml", "nav.yml", "privacy.json", atomic.MARKER, STAMP}
 _PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 
@@ -110,9 +111,11 @@ def prose_files(prose_dir: Path) -> dict[str, Path]:
     return {p.relative_to(prose_dir).as_posix(): p for p in sorted(prose_dir.rglob("*")) if p.is_file()}
 
 
-def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path) -> dict:
+def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path,
+          fingerprint: str | None = None) -> dict:
     """Write prose + generated pages + figures into a fresh folder, then swap it in for build_dir.
-    ``prose``: the hand-written files (``prose_files``)."""
+    ``prose``: the hand-written files (``prose_files``); ``fingerprint``: of the inputs, stored with
+    the output (``STAMP``) so that an unchanged rebuild can stop early."""
     clash = sorted(set(prose) & set(output.docs))
     if clash:
         raise DataError([Problem(display_path(prose[rel]), None,
@@ -129,8 +132,13 @@ def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path) -> d
             for rel, content in files.items():
                 target = tmp / folder / _safe(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
+                if isinstance(content, bytes):  # a zip download (downloads/coding.qdpx)
+                    target.write_bytes(content)
+                else:
+                    target.write_text(content, encoding="utf-8")
         stats = draw_figures(output.specs, tmp / "docs" / "figures", cache_dir / "figures")
+        if fingerprint:
+            (tmp / STAMP).write_text(fingerprint + "\n", encoding="ascii")
         atomic.replace_dir(tmp, build_dir)
         return stats
     except BaseException:

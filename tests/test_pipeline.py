@@ -70,7 +70,8 @@ def test_a_build_writes_exactly_these_files(mini_build):
         "privacy.json", ".findings-output",
         # every site's stylesheet, script, logo, favicon and social card (findings/site/static/)
         "docs/stylesheets/site.css", "docs/javascripts/site.js", "docs/assets/logo.svg",
-        "docs/assets/favicon.svg", "docs/assets/social-card.png"])
+        "docs/assets/favicon.svg", "docs/assets/social-card.png",
+        ".inputs.sha256"])  # the fingerprint of the inputs, for an unchanged rebuild
     nav = yaml.safe_load((out / "nav.yml").read_text())["nav"]
     assert nav[4] == {"Themes": ["themes/index.md", {"Why they read": [
         {"Planning the season": "themes/m-why-seeds.md"}, {"Company": "themes/m-why-company.md"}]}]}

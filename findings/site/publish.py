@@ -25,7 +25,24 @@ def _looks_like_a_site(entries: set[str]) -> bool:
     return {"index.html", "sitemap.xml"} <= entries
 
 
-def publish(config: Path, site: Path, build_dir: Path = paths.BUILD_DIR) -> None:
+def _site_fingerprint(config: Path, build_dir: Path) -> str | None:
+    """What a published site is made from: the build's own fingerprint (its inputs), the MkDocs
+    configuration and the theme overrides. None when the build folder has no fingerprint."""
+    from ..fingerprint import STAMP, _files
+
+    try:
+        parts = [(build_dir / STAMP).read_bytes(), Path(config).read_bytes()]
+        parts += [p.read_bytes() for p in _files(paths.ROOT / "overrides")]
+    except OSError:
+        return None
+    import hashlib
+
+    return hashlib.blake2b(b"\0".join(parts), digest_size=20).hexdigest()
+
+
+def publish(config: Path, site: Path, build_dir: Path = paths.BUILD_DIR) -> bool:
+    """Build the site into ``site``; False when it was already built from the same build and
+    configuration (nothing is done then)."""
     atomic.check_output_dir(site, inputs={"the prose pages": paths.DOCS_DIR, "the build folder": build_dir},
                             containers={"the project": paths.ROOT, "the survey folder": paths.DATA_DIR},
                             legacy=_looks_like_a_site)
@@ -35,8 +52,16 @@ def publish(config: Path, site: Path, build_dir: Path = paths.BUILD_DIR) -> None
     except (OSError, ValueError):
         raise DataError(Problem(display_path(settings_file), None, "missing or unreadable; run "
                                 "`python build_tables.py` before publishing the site")) from None
+    stamp = site.with_name(f".{site.name}.sha256")  # beside the site, never published
+    made_from = _site_fingerprint(config, build_dir)
     with atomic.lock(site.with_name(f".{site.name}.lock"), display_path(site)):
         atomic.recover(site)
+        try:
+            if made_from and (site / "index.html").is_file() and stamp.read_text().strip() == made_from:
+                return False
+        except OSError:
+            pass
+        stamp.unlink(missing_ok=True)
         tmp = atomic.new_dir(site)
         try:
             done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
@@ -51,6 +76,9 @@ def publish(config: Path, site: Path, build_dir: Path = paths.BUILD_DIR) -> None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if made_from:
+            stamp.write_text(made_from + "\n", encoding="ascii")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,13 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=paths.ROOT / "site")
     args = parser.parse_args(argv)
     try:
-        publish(args.config, args.site)
+        built = publish(args.config, args.site)
     except (DataError, Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - never a traceback
         print(f"publish: error: {error if isinstance(error, DataError) else failure(error)}",
               file=sys.stderr)
         print(f"publish: {args.site} was left as it was.", file=sys.stderr)
         return 1
-    print(f"publish: the site is in {args.site}")
+    print(f"publish: the site is in {args.site}" if built else
+          f"publish: nothing changed since the last publish; {args.site} is up to date")
     return 0
 
 
