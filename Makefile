@@ -31,7 +31,7 @@ site: generate
 	$(BIN)/python -m findings.site.publish
 
 serve: generate
-	$(BIN)/python -m findings.site.serve
+	$(BIN)/python -m findings.site.serve $(if $(DATA),--data "$(DATA)")
 
 # What the browser and workflow tests need besides Python packages:
 #   Debian's chromium (driven by Playwright), pdftotext (poppler-utils) for the print test,

@@ -6,34 +6,43 @@ site from the new tree and the browser reloads. Bad data is reported and the las
 """
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from .. import paths
 from ..errors import DataError
 
 
-def _snapshot() -> dict:
-    return {p: p.stat().st_mtime for folder in (paths.DATA_DIR, paths.DOCS_DIR)
+def _snapshot(folders) -> dict:
+    return {p: p.stat().st_mtime for folder in folders if folder.is_dir()
             for p in folder.rglob("*") if p.is_file()}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     from ..pipeline import build
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, metavar="FOLDER",
+                        help="a survey folder (default: data/ with the project's docs/)")
+    args = parser.parse_args(argv)
+    study = args.data / "study.yml" if args.data else paths.STUDY_CONFIG
+    docs = args.data / "docs" if args.data else paths.DOCS_DIR
+    watched = (study.parent, docs)
     config = paths.ROOT / "mkdocs.yml"
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000"],
                               cwd=paths.ROOT)
-    seen = _snapshot()
+    seen = _snapshot(watched)
     try:
         while server.poll() is None:
             time.sleep(1)
-            now = _snapshot()
+            now = _snapshot(watched)
             if now != seen:
                 seen = now
                 try:
-                    report = build()
+                    report = build(study, prose_dir=docs)
                     config.touch()
                     print(f"serve: inputs changed; regenerated in {report['seconds']} s", flush=True)
                 except DataError as error:
