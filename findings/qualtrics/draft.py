@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from ..errors import DataError, Problem
 from ..load.yamlfile import is_column, is_id
 from . import guess
 from .export import Export, ExportColumn, is_metadata
@@ -391,7 +392,8 @@ def _matrix(q: QsfQuestion, refs: list[Ref], text: str | None = None,
     d.reversed = _is_reversed(d.scale)
     if d.reversed:
         d.notes.append(f"its codes run from {d.scale[0]['code']} down in display order "
-                       "(RecodeValues): each code is kept with its label.")
+                       "(RecodeValues): each code is kept with its label; the scale is listed as shown "
+                       "to respondents (list it lowest code first to chart it from low to high).")
     if q.selector == "Bipolar":
         d.notes.append("a semantic differential (each row has its own two ends): the items' labels "
                        "name only the rows.")
@@ -557,7 +559,8 @@ def codebook_names(export: Export, used: list[tuple[ExportColumn, str]]) -> dict
             out[col.position] = (col.name, None)
             continue
         tries = [f"{col.name} ({qid})", f"{col.name} ({col.key})", col.key or "",
-                 f"{col.name} (column {col.position + 1})", f"column {col.position + 1}"]
+                 f"{col.name} (column {col.position + 1})"]
+        tries += [f"column {col.position + 1}" + (f" ({n})" if n else "") for n in range(len(taken) + 1)]
         name = next(t for t in tries if t and is_column(t) and t not in taken)
         taken.add(name)
         why = "its name repeats in the export" if counts[col.name] > 1 else "its name is no valid column name"
@@ -666,6 +669,8 @@ def _ignore_reason(col: ExportColumn, key: str | None, survey: Survey | None) ->
         return "panel or quality column"
     if survey is not None and col.name in survey.embedded:
         return "embedded data"
+    if key and re.match(r"[0-9]+_QID[0-9]", key):
+        return "a loop and merge column (not drafted)"
     if key and not _KEY.match(key):
         return "embedded data or other non-question column"
     return "matches no question"
@@ -739,6 +744,10 @@ def draft(survey: Survey, export: Export) -> Draft:
     for qid, rest in refs.items():  # columns of questions the .qsf has in no block at all
         loose += [(r.column, f"question {qid} is in no block") for r in rest]
 
+    if not drafted and any(not is_metadata(c) for c in export.columns):
+        raise DataError(Problem(export.file, "header", "no column of the export belongs to a question of "
+                                f"the .qsf ({survey.name or 'the survey'}); are they the same survey? "
+                                "Export the responses of this survey, or run init without --qsf"))
     _assign_ids(drafted)
     names = _column_names(export, drafted)
     _conditions(drafted, summary, export.rows)

@@ -94,11 +94,11 @@ def _options(labels: list[str], numeric: bool) -> list[dict]:
 
 def _split_options(seen: list[str]) -> list[str] | None:
     """The options of a multi-select whose cells join labels with ',' (None when it is not one)."""
-    atoms = [v for v in seen if guess.split_cell(v, tuple(a for a in seen if a != v)) is None]
+    atoms = [v for v in seen if guess.split_cell(v, tuple(a for a in seen if a != v), False) is None]
     composite = len(seen) - len(atoms)
     if composite < 2 or len(atoms) > MAX_MULTI_OPTIONS:
         return None
-    if any(guess.split_cell(v, tuple(atoms)) is None for v in seen):
+    if any(guess.split_cell(v, tuple(atoms), False) is None for v in seen):
         return None
     return atoms
 
@@ -212,8 +212,10 @@ def draft_from_export(export: Export) -> Draft:
             continue
         if TEXT_IQ.search(col.name) or (col.key and TEXT_IQ.search(col.key)):
             builder.skip(col, "Text iQ analysis")
-        elif PANEL.match(col.name):
+        elif PANEL.match(col.name) and not (col.key or "").startswith("QID"):
             builder.skip(col, "panel or quality column")
+        elif col.key and not _KEYED.match(col.key):
+            builder.skip(col, "embedded data or other non-question column (its ImportId is no QID)")
         elif not is_column(col.name):
             builder.skip(col, "no valid column name")
         else:

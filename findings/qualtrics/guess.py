@@ -78,13 +78,22 @@ def same_text(a: str, b: str) -> bool:
     return "".join(a.translate(_QUOTES).split()) == "".join(b.translate(_QUOTES).split())
 
 
-def split_cell(cell: str, labels: tuple[str, ...]) -> list[tuple[str, str]] | None:
+def split_cell(cell: str, labels: tuple[str, ...], loose_match: bool = True) -> list[tuple[str, str]] | None:
     """``cell`` as a join of labels with ','; each part as (label, the text the cell holds for it).
-    Exact labels are preferred to loose matches, longer labels to shorter ones; None if no split."""
-    exact = _split(cell, labels, tuple(re.compile(re.escape(label)) for label in labels))
-    if exact is not None:
-        return exact
-    return _split(cell, labels, tuple(_loose(label) for label in labels))
+    Exact labels are preferred to loose matches (``loose_match``: whitespace and quotes may differ),
+    longer labels to shorter ones; None if no split."""
+    def exact(label, pos):
+        return pos + len(label) if cell.startswith(label, pos) else None
+
+    found = _split(cell, labels, exact)
+    if found is not None or not loose_match:
+        return found
+
+    def similar(label, pos):
+        match = _loose(label).match(cell, pos)
+        return match.end() if match else None
+
+    return _split(cell, labels, similar)
 
 
 @lru_cache(maxsize=4096)
@@ -92,8 +101,8 @@ def _loose(label: str) -> re.Pattern:
     return loose(label)
 
 
-def _split(cell: str, labels, patterns) -> list[tuple[str, str]] | None:
-    order = sorted(range(len(labels)), key=lambda i: -len(labels[i]))
+def _split(cell: str, labels, match) -> list[tuple[str, str]] | None:
+    order = sorted(labels, key=len, reverse=True)
     memo: dict[int, list | None] = {}
 
     def at(pos: int) -> list | None:
@@ -102,11 +111,10 @@ def _split(cell: str, labels, patterns) -> list[tuple[str, str]] | None:
         if pos in memo:
             return memo[pos]
         memo[pos] = None
-        for i in order:
-            found = patterns[i].match(cell, pos)
-            if not found or found.end() == pos:
+        for label in order:
+            end = match(label, pos)
+            if end is None or end == pos:
                 continue
-            end = found.end()
             if end == len(cell):
                 rest = []
             elif cell[end] == ",":
@@ -114,7 +122,7 @@ def _split(cell: str, labels, patterns) -> list[tuple[str, str]] | None:
             else:
                 continue
             if rest is not None:
-                memo[pos] = [(labels[i], found.group(0))] + rest
+                memo[pos] = [(label, cell[pos:end].strip())] + rest
                 break
         return memo[pos]
 

@@ -139,8 +139,12 @@ def _current(path: Path) -> str | None:
 def check_folder(folder: Path, force: bool) -> dict:
     """The manifest of a folder init may write into ({} for a new or empty one); Refused otherwise."""
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
-        raise Refused(f"{display_path(folder)} is not a folder; name a new or empty folder for --out")
+        raise Refused(f"{display_path(folder)} is a link or a file, not a folder; name a new or empty "
+                      "folder for --out")
     if not folder.exists():
+        if not folder.parent.is_dir():
+            raise Refused(f"{display_path(folder.parent)} does not exist; --out names a folder to make "
+                          "inside an existing one")
         return {}
     manifest = _read_manifest(folder)
     if manifest is None and any(folder.iterdir()) and not force:
@@ -166,7 +170,7 @@ def _write(path: Path, data: bytes) -> None:
 def write_folder(folder: Path, contents: dict[str, bytes], manifest: dict, force: bool) -> tuple[list, list]:
     """Write each file unless the team edited it since init wrote it (kept, unless ``force``).
     Returns (written, kept) file names; the manifest records what init wrote."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     written, kept, record = [], [], dict(manifest)
     for name, data in contents.items():
         path = folder / name

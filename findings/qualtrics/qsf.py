@@ -62,7 +62,6 @@ class Choice:
     code: int | str  # RecodeValues, else the choice id (a number when it is one)
     text_entry: bool = False  # a "please specify" box: its text goes to a _TEXT column
     export_tag: str | None = None  # matrix rows: ChoiceDataExportTags
-    exclusive: bool = False
     has_logic: bool = False  # shown only under its own display logic
 
 
@@ -114,12 +113,6 @@ class Survey:
     questions: dict = field(default_factory=dict)  # QIDn -> QsfQuestion
     embedded: tuple[str, ...] = ()  # embedded data fields set in the flow
 
-    def block_of(self, qid: str) -> Block | None:
-        for b in self.blocks:
-            if qid in b.qids:
-                return b
-        return None
-
 
 # --------------------------------------------------------------------------- reading
 
@@ -170,7 +163,6 @@ def _choices(raw, order, recodes: dict[str, str], tags: dict[str, str]) -> tuple
                           code=as_code(code) if code else as_code(cid),
                           text_entry=_s(entry.get("TextEntry")).lower() in ("true", "on", "1"),
                           export_tag=tags.get(cid) or None,
-                          exclusive=entry.get("ExclusiveAnswer") is True,
                           has_logic=bool(_d(entry.get("DisplayLogic")))))
     codes = [c.code for c in out]
     if len(set(codes)) == len(codes):

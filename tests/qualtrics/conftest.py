@@ -1,13 +1,15 @@
 """The real Qualtrics exports of tests/fixtures/qualtrics/, each drafted once by ``init`` per session.
 
 ``drafted[name]`` is a ``Run``: the folder written, what init printed, its exit status, and the
-written codebook and study configuration parsed as plain YAML (``instrument``, ``study``).
+written codebook and study configuration parsed as plain YAML (``instrument``, ``study``; read
+once, when first asked for).
 """
 from __future__ import annotations
 
 import contextlib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -32,11 +34,11 @@ class Run:
     out: str
     err: str
 
-    @property
+    @cached_property
     def instrument(self) -> dict:
         return yaml.safe_load((self.folder / "instrument.yaml").read_text(encoding="utf-8"))
 
-    @property
+    @cached_property
     def study(self) -> dict:
         return yaml.safe_load((self.folder / "study.yml").read_text(encoding="utf-8"))
 
