@@ -1,21 +1,29 @@
-"""Benchmark: how long the build takes and how much memory it needs (run by hand, not in `make test`).
+"""Benchmark: build time and memory, as ratios to a plain MkDocs build (run by hand, not in `make test`).
 
     .venv/bin/python tests/benchmarks/build_time.py [--runs 3]
 
-Measures, each as the median of --runs, in fresh processes:
-  generate (cold)   build_tables.py with an empty figure cache (every chart drawn)
-  generate (warm)   build_tables.py with the cache filled (no chart drawn)
-  mkdocs build      mkdocs build --strict of the built site source
-  publish           make site's last step: mkdocs build --strict into a fresh folder, the privacy
-                    scan of every published file, the swap into the site folder
-and the peak resident memory of each. Writes tests/benchmarks/BUILD_RESULTS.md.
+Everything runs in a temporary project (a copy of data/ as the survey folder, the project's docs/,
+a mkdocs.yml pointing at the temporary build folder), each step a fresh process, medians of --runs:
+
+  plain MkDocs      mkdocs build --strict of the generated pages (the yardstick)
+  clean build       build_tables.py with an empty figure cache, then mkdocs build --strict
+  no-change build   build_tables.py with nothing changed (it stops at its fingerprint), then
+                    mkdocs build --strict
+  one answer        one answer of the responses changed: build_tables.py (one chart redrawn),
+                    then mkdocs build --strict
+
+Targets (issue 12): clean <= 2.5x, no-change <= 1.1x the plain MkDocs build. Writes
+tests/benchmarks/BUILD_RESULTS.md with the command, the machine and peak memory.
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,16 +32,30 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.site_config import mkdocs_config_elsewhere  # noqa: E402
 
 
-def timed(cmd: list[str], env=None) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: Path, env=None) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of one command in a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, env=env)
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def change_one_answer(csv_path: Path, flip: int) -> None:
+    """Swap one single-choice answer of the first respondent between two values seen in its column."""
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"), newline="")))
+    header, first = rows[0], rows[1]
+    for i, name in enumerate(header):
+        values = sorted({r[i] for r in rows[1:] if r[i]})
+        if name not in ("ResponseId", "Progress", "Finished") and 2 <= len(values) <= 5 and first[i]:
+            first[i] = values[(values.index(first[i]) + 1 + flip) % len(values)]
+            break
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv_path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def main() -> int:
@@ -42,30 +64,39 @@ def main() -> int:
     args = ap.parse_args()
     py = sys.executable
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    rows = {}
     with tempfile.TemporaryDirectory() as tmp:
-        out, site = Path(tmp) / "build", Path(tmp) / "site"
-        cold, warm, mk, pub = [], [], [], []
-        for i in range(args.runs):
-            cache = Path(tmp) / f"cache{i}"
-            cold.append(timed([py, "build_tables.py", "--out", str(out), "--cache", str(cache)]))
-            warm.append(timed([py, "build_tables.py", "--out", str(out), "--cache", str(cache)]))
-        subprocess.run([py, "build_tables.py"], cwd=ROOT, check=True, capture_output=True)
-        for _ in range(args.runs):
-            mk.append(timed([py, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], env=env))
-        for _ in range(args.runs):
-            pub.append(timed([py, "-m", "findings.site.publish", "--site", str(Path(tmp) / "published")],
-                             env=env))
-        pages = len(list(site.rglob("index.html")))
-    for name, runs in [("generate (cold cache)", cold), ("generate (warm cache)", warm),
-                       ("mkdocs build --strict", mk), ("publish (mkdocs build + privacy scan)", pub)]:
-        rows[name] = (statistics.median(s for s, _ in runs), max(m for _, m in runs))
+        tmp = Path(tmp)
+        shutil.copytree(ROOT / "data", tmp / "survey")
+        (tmp / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
+        generate = [py, str(ROOT / "build_tables.py"), "--study", str(tmp / "survey" / "study.yml"),
+                    "--docs", str(ROOT / "docs"), "--out", str(tmp / "build")]
+        mkdocs = [py, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp / "site")]
+        steps: dict[str, list] = {k: [] for k in ("plain", "clean", "no-change", "one answer")}
+        for run in range(args.runs):
+            cache = ["--cache", str(tmp / f"cache{run}")]
+            gen = timed(generate + cache + ["--force"], tmp)
+            steps["plain"].append(timed(mkdocs, tmp, env))
+            steps["clean"].append((gen[0] + steps["plain"][-1][0], gen[1]))
+            nochange = timed(generate + cache, tmp)
+            site = timed(mkdocs, tmp, env)
+            steps["no-change"].append((nochange[0] + site[0], max(nochange[1], site[1])))
+            change_one_answer(tmp / "survey" / "responses.csv", run)
+            one = timed(generate + cache, tmp)
+            site = timed(mkdocs, tmp, env)
+            steps["one answer"].append((one[0] + site[0], max(one[1], site[1])))
+        pages = len(list((tmp / "site").rglob("index.html")))
+    plain = statistics.median(s for s, _ in steps["plain"])
+    rows = []
+    for name, runs in steps.items():
+        seconds = statistics.median(s for s, _ in runs)
+        rows.append(f"| {name} | {seconds:.2f} | {seconds / plain:.2f}x | {max(m for _, m in runs):.0f} |")
     lines = ["# Build benchmark", "",
              f"Command: `.venv/bin/python tests/benchmarks/build_time.py --runs {args.runs}`  ",
              f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
-             f"site of {pages} pages.", "",
-             "| step | median seconds | peak memory so far (MiB, RSS of any step up to this one) |", "| --- | ---: | ---: |"]
-    lines += [f"| {k} | {s:.2f} | {m:.0f} |" for k, (s, m) in rows.items()]
+             f"this study's site, {pages} pages. Each step is whole processes; medians of {args.runs}.", "",
+             "Targets (issue 12): clean build <= 2.5x, no-change build <= 1.1x the plain MkDocs build.", "",
+             "| step | median seconds | ratio to plain MkDocs | peak RSS so far (MiB) |",
+             "| --- | ---: | ---: | ---: |", *rows]
     text = "\n".join(lines) + "\n"
     (ROOT / "tests/benchmarks/BUILD_RESULTS.md").write_text(text)
     print(text)
