@@ -1,36 +1,62 @@
-"""The respondent-level survey data: reading a Qualtrics CSV, and checking it against the codebook.
+"""The respondent-level survey data: reading a survey export, and checking it against the codebook.
 
-Two steps, both collecting every problem they find into one ``DataError``:
+- ``load_responses(path, instrument, meta_path) -> Responses`` reads the export and checks its
+  columns and every value against the instrument codebook; one ``DataError`` lists every problem
+  (the first ``MAX_PROBLEMS`` of them in row order, each naming row, file line, respondent and
+  column).
+- ``read_qualtrics(path) -> RawExport`` reads an export without a codebook (small files: the cells
+  are returned as text).
 
-- ``read_qualtrics(path) -> RawExport`` reads any of three CSV layouts (no codebook needed):
-  the current Qualtrics export (three header rows: short names, question texts, ``{"ImportId": ...}``),
-  a CSV with one header row (our reconstructed ``data/responses.csv``), and the legacy layout
-  (byte-order mark, ``V1..V10`` plus a row of labels, a trailing comma on every line).
-  Qualtrics metadata columns are dropped here, except ``ResponseId``, ``Progress`` and ``Finished``:
-  IP address, location, names and e-mail addresses never leave this module.
-- ``load_responses(path, instrument, meta_path) -> Responses`` checks the columns and every value
-  against the instrument codebook (choice labels, or the numeric codes of a numeric-values export,
-  which are mapped to labels), the respondent ids, Progress/Finished and the display conditions.
+**Layouts read.** The current Qualtrics export (three header rows: short names, question texts,
+``{"ImportId": ...}``), a CSV with one header row (our reconstructed ``data/responses.csv``, or an
+export that went through R or a spreadsheet: an unnamed row-number first column is dropped, mangled
+metadata names such as ``Duration..in.seconds.`` or ``Response ID`` are recognised, ``TRUE``/``FALSE``
+and, in R's files, ``NA`` are read), and the legacy layout (byte-order mark, ``V1..V10`` plus a row
+of labels, a trailing comma on every line).
 
-A file that is no CSV export (an Excel workbook, an SPSS file, JSON, binary junk, text that is not
-UTF-8) is refused with what it looks like and how to export the right one. The file is read only when
-it is at most ``MAX_BYTES``; rows are checked as they are read, and the checks stop after
-``MAX_PROBLEMS`` problems or ``MAX_ROWS`` rows, so junk is refused in seconds with a short report.
+**Columns.** With the ImportId row, a codebook column is matched on its ``import_ids`` entry when the
+codebook gives one, else on its name, so short names that repeat in the export (``other``) are fine
+when their ImportIds tell them apart; without it, on names. Qualtrics metadata (kept: ``ResponseId``,
+``Progress``, ``Finished``; IP address, location, names and e-mail addresses never leave this
+module), Qualtrics' quality and panel columns (``Q_RecaptchaScore``, ``Q_RelevantID...``) and the
+codebook's ``ignore:`` columns are dropped with one notice (``Responses.notices``: names, never
+values). Any other column is refused, all of them in one problem.
+
+**Values** (the responses contract, see ``Responses``): choice labels as the codebook spells them
+(also after collapsing white space and dropping HTML tags and entities), or the codes the codebook
+states (``code:``; a numeric export read against options with only positional codes is refused per
+question); multi-select cells split against the option list (labels may hold commas), or one 0/1
+column per option; numbers; text. ``-99`` (seen, not answered) and ``-1`` are never answers, except
+that ``-1`` is the option whose stated code is -1 when that option is nonsubstantive.
+
+**How.** The file is never held whole: its bytes are checked in chunks (UTF-8, no NUL), the header
+rows are read with the csv module, the rows with pandas' C parser in chunks, every column kept as
+codes into its distinct values. Every check is made once per distinct value and spread over the rows
+with numpy (no loop over cells). Field counts and line numbers are checked from counts of commas and
+line breaks; only a file that fails those checks (or a report that needs line numbers the counts
+cannot give) is read again with the csv module, row by row, as the report needs.
+
+A file that is no CSV export (an Excel workbook, an SPSS file, JSON, a PDF, tab-separated text,
+binary junk, text that is not UTF-8) is refused with what it looks like and how to export the right
+one. Files up to ``MAX_BYTES`` and ``MAX_ROWS`` respondents are read.
 """
 from __future__ import annotations
 
 import csv
+import html
 import io
-import itertools
 import json
 import re
+import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
-from ..errors import DataError, Problem, ProblemList, listing, name, shown
+from ..errors import MAX_PROBLEMS, DataError, Problem, ProblemList, listing, name, shown
 from . import files, yamlfile
 from .yamlfile import Column, Schema, StrictBool
 
@@ -46,9 +72,25 @@ METADATA_COLUMNS = frozenset({
     "ResponseID", "ResponseSet", "Name", "EmailAddress",
 })
 LEGACY_RENAMES = {"ResponseID": "ResponseId", "ExternalDataReference": "ExternalReference"}
+# Qualtrics' quality, fraud and panel columns (Q_RecaptchaScore, Q_RelevantIDDuplicate,
+# Q_TotalDuration, Q_BallotBoxStuffing, Q_URL, Q_Language ...): dropped with the notice
+QUALITY_COLUMN = re.compile(r"Q_[A-Za-z][A-Za-z0-9_]*\Z")
+# the first column of a file written by R's write.csv or pandas' to_csv: row numbers, no real name
+ROW_NUMBER_NAMES = ("", "X", "...1", "Unnamed: 0")
 SEEN_UNANSWERED = -99  # numeric exports: a question shown but not answered
+NOT_APPLICABLE = -1  # Qualtrics' code of "not applicable" (a nonsubstantive option may state it)
 TRUE_VALUES = {"1", "true", "TRUE", "True"}
 FALSE_VALUES = {"0", "false", "FALSE", "False"}
+
+
+def _metadata_key(column: str) -> str:
+    """A metadata name as R, a spreadsheet or another tool may have spelled it, made comparable:
+    ``Duration..in.seconds.``, ``Duration (in seconds)`` and ``duration_in_seconds`` all give
+    ``durationinseconds``."""
+    return re.sub(r"[^0-9a-z]", "", column.lower())
+
+
+METADATA_BY_KEY = {_metadata_key(c): LEGACY_RENAMES.get(c, c) for c in METADATA_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -60,7 +102,8 @@ class RawExport:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]  # data rows, cells as text, aligned with columns
     lines: tuple[int, ...]  # the file line each data row starts on
-    dropped: tuple[str, ...]  # names of the metadata columns dropped (names only, never values)
+    dropped: tuple[str, ...]  # names of the columns dropped (names only, never values)
+    import_ids: tuple[str | None, ...] = ()  # the ImportId of each column (three-header layout)
 
 
 @dataclass(frozen=True)
@@ -80,25 +123,38 @@ class ResponsesMeta:
 class Responses:
     """One row per respondent (index: respondent id), one column per codebook column.
 
-    Values are choice labels, free text, or NaN for no answer; ``progress`` (0-100) and
-    ``finished`` (bool) come first.
+    ``progress`` (float, 0-100) and ``finished`` (bool) come first. Then, by the column's question:
+    single choice, yes/no and matrix items: the option label (str) or NaN; multi-select in one
+    column: a tuple of the chosen labels in option order, or NaN; multi-select with one column per
+    option: 1.0 chosen, 0.0 shown and not chosen, NaN not answered; number: float or NaN; free text
+    and "please specify" text: the text or NaN.
+
+    ``notices``: what the build should tell the team without refusing anything (the columns dropped
+    on purpose), one line each.
     """
 
     data: pd.DataFrame
     meta: ResponsesMeta
+    notices: tuple[str, ...] = ()
 
     @property
     def respondents(self) -> int:
         return len(self.data)
 
 
-# --------------------------------------------------------------------------- reading the CSV
+# --------------------------------------------------------------------------- what the file is
 
-MAX_BYTES = 50 * files.MB  # a responses file larger than this is refused unread
-MAX_ROWS = 200_000  # respondents
+MAX_BYTES = 2 * 1024 * files.MB  # a responses file larger than this is refused unread
+MAX_ROWS = 1_000_000  # respondents
 MAX_COLUMNS = 20_000
+MAX_LINE_BYTES = 64 * files.MB  # a header line longer than this is no export
+HEAD_BYTES = 64 * 1024  # what is read to tell what kind of file it is
+JSON_WHOLE = 32 * files.MB  # a file that starts like JSON is parsed whole up to this size
+CHUNK_CELLS = 2_000_000  # cells pandas hands over at a time
+WHAT = "the survey responses as a Qualtrics CSV export"
 EXPORT_HINT = ("export the responses from Qualtrics as CSV (Data & Analysis → Export & Import → "
                "Export data → CSV)")
+FIX = f"{EXPORT_HINT}, which is UTF-8"
 # what a file that is not a CSV text looks like, from its first bytes
 MAGIC = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
@@ -108,18 +164,24 @@ MAGIC = (
     (b"\x1f\x8b", "a gzip-compressed file"),
     (b"%PDF", "a PDF document"),
 )
+JSON_START = re.compile(r"\s*(?:\[\s*)*\{\s*\"")
 
 
-def _looks_like(text: str) -> str | None:
-    """What a decoded text that is no CSV export looks like (None when it may be one)."""
+def _looks_like(text: str, whole: bool = True) -> str | None:
+    """What a decoded text that is no CSV export looks like (None when it may be one). ``whole``:
+    ``text`` is the whole file (a JSON document is then parsed to be sure), else its first bytes."""
     start = text.lstrip()[:200].lower()
     if start[:1] in ("{", "["):
-        try:
-            json.loads(text)
-        except (ValueError, RecursionError):
-            pass
+        if not whole:
+            if JSON_START.match(text):
+                return "JSON, not CSV"
         else:
-            return "JSON, not CSV"
+            try:
+                json.loads(text)
+            except (ValueError, RecursionError):
+                pass
+            else:
+                return "JSON, not CSV"
     if start.startswith("<?xml"):
         return "XML, not CSV"
     if start.startswith(("<!doctype html", "<html")):
@@ -130,11 +192,29 @@ def _looks_like(text: str) -> str | None:
     return None
 
 
-def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+def _refuse_if_not_csv(path: Path | str, file: str, size: int) -> files.TextScan:
+    """DataError when the file is no CSV text (what it looks like, how to export a CSV); else what
+    the byte scan counted (commas and line breaks)."""
+    head = files.read_head(path, file, WHAT, HEAD_BYTES)
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            raise DataError(Problem(file, None, f"looks like {kind}, not a CSV file; {EXPORT_HINT}"))
+    scan = files.scan_text(path, file, WHAT, FIX, count=b",\n")
+    whole = size <= JSON_WHOLE and head.lstrip()[:1] in (b"{", b"[")
+    text = (files.read_bytes(path, WHAT, JSON_WHOLE)[1] if whole else head).decode("utf-8-sig", "ignore")
+    kind = _looks_like(text, whole)
+    if kind:
+        raise DataError(Problem(file, None, f"looks like {kind}; {EXPORT_HINT}"))
+    return scan
+
+
+# --------------------------------------------------------------------------- records (csv module)
+
+def _record_iter(lines: Iterable[str], file: str, start: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(starting line, cells) of every CSV record with a value; DataError when the CSV cannot be
     parsed (a cell longer than the csv module's field limit included)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
+    reader = csv.reader(lines)
+    first = start
     while True:
         try:
             cells = next(reader)
@@ -144,141 +224,944 @@ def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
             if "field limit" in str(e):
                 message = (f"a cell is longer than {csv.field_size_limit():,} characters (or a quote "
                            "is never closed); expected comma-separated values as Qualtrics exports them")
-                raise DataError(Problem(file, f"line {start}", message)) from None
-            raise DataError(Problem(file, f"line {reader.line_num}",
+                raise DataError(Problem(file, f"line {first}", message)) from None
+            raise DataError(Problem(file, f"line {start - 1 + reader.line_num}",
                                     f"not a readable CSV file ({str(e)[:80]}); expected comma-separated "
                                     "values as Qualtrics exports them")) from None
         if any(c.strip() for c in cells):
-            yield start, cells
-        start = reader.line_num + 1
+            yield first, cells
+        first = start + reader.line_num
+
+
+def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+    """``_record_iter`` over a text held whole."""
+    return _record_iter(io.StringIO(text, newline=""), file)
 
 
 def _is_import_row(cells: list[str]) -> bool:
     return bool(cells) and all(c.strip().startswith('{"ImportId"') for c in cells if c.strip())
 
 
+def import_key(cell: str) -> str | None:
+    """The ImportId of a header cell as one key: ``{"ImportId":"QID62_4"}`` gives ``QID62_4``, and a
+    multi-select option column of the older form ``{"ImportId":"QID20","choiceId":"3"}`` gives
+    ``QID20_3``; None when the cell holds none."""
+    try:
+        value = json.loads(cell)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("ImportId"), str) or not value["ImportId"]:
+        return None
+    choice = value.get("choiceId")
+    if isinstance(choice, (str, int)) and not isinstance(choice, bool) and str(choice):
+        return f"{value['ImportId']}_{choice}"
+    return value["ImportId"]
+
+
+# --------------------------------------------------------------------------- the header rows
+
 @dataclass
-class _Export:
-    """A CSV opened: its header read, its data rows still to come (``rows``)."""
+class _Header:
+    """An export's header rows, read; the data rows start at ``offset``."""
 
     file: str
-    layout: str
-    columns: tuple[str, ...]  # kept columns
-    dropped: tuple[str, ...]
-    rows: Iterator[tuple[int, int, tuple[str, ...]]] = iter(())  # (row number, line, kept cells)
-    stopped_at: int | None = None  # the line where reading stopped after MAX_ROWS rows
+    path: Path
+    layout: str  # "qualtrics", "single-header" or "legacy"
+    names: list[str]  # every column's name, stripped (trailing columns without a name included)
+    named: int  # columns up to the last one with a name
+    keys: list[str | None]  # the ImportId of each column (three-header layout), else None
+    line: int  # the line of the names row
+    offset: int  # byte offset of the first data row
+    data_line: int  # the line the data rows start on
+    commas: int  # commas in the header rows (the file's minus these are the data's)
+    newlines: int
 
-    def too_many_rows(self) -> Problem:
-        return Problem(self.file, f"line {self.stopped_at}", f"more than {MAX_ROWS:,} rows of "
-                       "responses; the checks stopped there")
+    @property
+    def where(self) -> str:
+        return "header" if self.layout == "single-header" else "header rows"
 
 
-def _open_export(path: Path | str, problems: ProblemList) -> _Export:
-    """Read the file and its header; problems of the header and of each row's length go to
-    ``problems`` (rows of the wrong length are not yielded). DataError when it is no CSV at all."""
-    file, data = files.read_bytes(path, "the survey responses as a Qualtrics CSV export", MAX_BYTES)
-    for magic, kind in MAGIC:
-        if data.startswith(magic):
-            raise DataError(Problem(file, None, f"looks like {kind}, not a CSV file; {EXPORT_HINT}"))
-    text = files.decode(file, data, f"{EXPORT_HINT}, which is UTF-8")
-    del data
-    kind = _looks_like(text)
-    if kind:
-        raise DataError(Problem(file, None, f"looks like {kind}; {EXPORT_HINT}"))
-    records = _records(text, file)
-    head = list(itertools.islice(records, 3))
+def _header_lines(f, file: str, ends: list[int], commas: list[int], newlines: list[int]) -> Iterator[str]:
+    """The lines of an open binary file as text; after each, its end (byte offset) goes to ``ends``
+    and the commas and line breaks seen so far to ``commas`` and ``newlines``."""
+    pos = seen = breaks = 0
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES:
+            raise DataError(Problem(file, f"line {len(ends) + 1}", f"a line longer than "
+                                    f"{MAX_LINE_BYTES // files.MB} MB; expected a header row of column "
+                                    f"names; {EXPORT_HINT}"))
+        pos += len(raw)
+        seen += raw.count(b",")
+        breaks += raw.endswith(b"\n")
+        ends.append(pos)
+        commas.append(seen)
+        newlines.append(breaks)
+        yield raw.decode("utf-8-sig" if pos == len(raw) else "utf-8")
+
+
+def _read_header(path: Path | str, file: str) -> _Header:
+    ends: list[int] = []
+    commas: list[int] = []
+    newlines: list[int] = []
+    head = []  # (line, cells, lines read when the record was complete)
+    with open(path, "rb") as f:
+        for line, cells in _record_iter(_header_lines(f, file, ends, commas, newlines), file):
+            head.append((line, cells, len(ends)))
+            if len(head) == 3:
+                break
     if not head:
         raise DataError(Problem(file, None, "the file is empty; expected a header row of column "
                                             "names, then one row per respondent"))
     header_line = head[0][0]
-    header = [c.strip() for c in head[0][1]]
-    if len(header) > MAX_COLUMNS:
-        raise DataError(Problem(file, f"line {header_line}", f"the header has {len(header):,} columns, "
+    names = [c.strip() for c in head[0][1]]
+    if len(names) > MAX_COLUMNS:
+        raise DataError(Problem(file, f"line {header_line}", f"the header has {len(names):,} columns, "
                                 f"more than the {MAX_COLUMNS:,} a survey export may have; {EXPORT_HINT}"))
-    if header and header[0] == "V1" and len(head) > 1 and head[1][1][:1] == ["ResponseID"]:
-        layout = "legacy"
+    keys: list[str | None] = [None] * len(names)
+    if names and names[0] == "V1" and len(head) > 1 and head[1][1][:1] == ["ResponseID"]:
+        layout, rows = "legacy", 2
         labels = head[1][1]
-        header = [labels[i].strip() if re.fullmatch(r"V[0-9]+", col) and i < len(labels) else col
-                  for i, col in enumerate(header)]
-        header = [LEGACY_RENAMES.get(col, col) for col in header]
-        body = itertools.chain(head[2:], records)
+        names = [labels[i].strip() if re.fullmatch(r"V[0-9]+", col) and i < len(labels) else col
+                 for i, col in enumerate(names)]
+        names = [LEGACY_RENAMES.get(col, col) for col in names]
     elif len(head) > 2 and _is_import_row(head[2][1]):
-        layout, body = "qualtrics", records
+        layout, rows = "qualtrics", 3
+        keys = [import_key(c) for c in head[2][1][:len(names)]]
+        keys += [None] * (len(names) - len(keys))
     else:
-        layout, body = "single-header", itertools.chain(head[1:], records)
-
-    # a trailing comma on every line gives last columns without a name: ignored while empty
-    named = len(header)
-    while named and header[named - 1] == "":
+        layout, rows = "single-header", 1
+    read = head[rows - 1][2] if len(head) >= rows else head[-1][2]
+    named = len(names)
+    while named and names[named - 1] == "":  # a trailing comma on every line
         named -= 1
-    seen: dict[str, int] = {}
-    for pos, col in enumerate(header[:named], start=1):
+    return _Header(file=file, path=Path(path), layout=layout, names=names, named=named, keys=keys,
+                   line=header_line, offset=ends[read - 1], data_line=read + 1,
+                   commas=commas[read - 1], newlines=newlines[read - 1])
+
+
+def _header_problems(header: _Header, structure: ProblemList, skip_first: bool) -> None:
+    """Columns without a name, and names that appear twice (in a Qualtrics export with the ImportId
+    row, only when their ImportIds do not tell them apart)."""
+    seen: dict[tuple, int] = {}
+    for pos, col in enumerate(header.names[:header.named], start=1):
+        key = (col, header.keys[pos - 1]) if header.keys[pos - 1] else (col,)
         if not col:
-            problems.append(Problem(file, f"line {header_line}, column {pos}",
-                                    "a column has no name; every column needs its export name"))
-        elif col in seen:
-            problems.append(Problem(file, f"line {header_line}, column {pos}",
-                                    f"column name {shown(col)} appears twice (columns {seen[col]} and "
-                                    f"{pos}); each column needs its own name (give the questions unique "
-                                    "export tags in Qualtrics)"))
+            if not (pos == 1 and skip_first):
+                structure.append(Problem(header.file, f"line {header.line}, column {pos}",
+                                         "a column has no name; every column needs its export name"))
+        elif key in seen:
+            structure.append(Problem(header.file, f"line {header.line}, column {pos}",
+                                     f"column name {shown(col)} appears twice (columns {seen[key]} and "
+                                     f"{pos}); each column needs its own name (give the questions unique "
+                                     "export tags in Qualtrics)"))
         else:
-            seen[col] = pos
-    width = len(header)  # rows may have as many fields, the last ones empty
-    header = header[:named]
-    keep = [i for i, col in enumerate(header)
-            if col not in METADATA_COLUMNS or col in KEPT_METADATA]
-    dropped = tuple(col for col in header if col in METADATA_COLUMNS and col not in KEPT_METADATA)
-    unnamed_reported = False
-    export = _Export(file, layout, tuple(header[i] for i in keep), dropped)
+            seen[key] = pos
 
-    def rows():
-        nonlocal unnamed_reported
-        n = 0
-        for line, cells in body:
-            n += 1
-            if n > MAX_ROWS:
-                export.stopped_at = line
-                return
-            if not named <= len(cells) <= width:
-                problems.append(Problem(file, f"row {n} (line {line})",
-                                        f"has {len(cells)} fields but the header has {named}"))
-                continue
-            if len(cells) > named and any(c.strip() for c in cells[named:]):
-                if not unnamed_reported:
-                    problems.append(Problem(file, f"line {header_line}, column {named + 1}",
-                                            f"a column has no name but row {n} (line {line}) has a value "
-                                            "in it; every column needs its export name"))
+
+# --------------------------------------------------------------------------- the data rows
+
+def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes into ``n`` distinct values in the smallest integer type that holds them."""
+    dtype = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32
+    return codes.astype(dtype, copy=False)
+
+
+@dataclass
+class _Cells:
+    """What a column's distinct values hold, for the checks of the file's structure."""
+
+    blank: np.ndarray  # bool per distinct value: white space only
+    commas: int  # commas inside the column's cells
+    newlines: int  # line breaks inside them
+    longest: int  # characters of its longest cell
+
+    @classmethod
+    def of(cls, codes: np.ndarray, values: np.ndarray) -> "_Cells":
+        blank = np.fromiter((not v.strip() for v in values), bool, len(values))
+        counts = np.bincount(codes, minlength=len(values))
+        commas = np.fromiter((v.count(",") for v in values), np.int64, len(values))
+        newlines = np.fromiter((v.count("\n") for v in values), np.int64, len(values))
+        return cls(blank, int(counts @ commas), int(counts @ newlines),
+                   max((len(v) for v in values), default=0))
+
+
+@dataclass
+class _Table:
+    """The data rows of an export: the kept columns as codes into their distinct values."""
+
+    header: _Header
+    columns: dict[int, tuple[np.ndarray, np.ndarray]]  # position -> (code per record, distinct values)
+    records: int  # records pandas read (rows of white space included)
+    rows: np.ndarray  # the records that hold a value: respondents, in file order
+    stopped: bool  # more than MAX_ROWS respondents: only the first are kept
+    scan: files.TextScan
+    exact_lines: bool  # line = data line + record number (no line break inside a cell, no blank line)
+    _lines: list[int] | None = None  # the line each respondent's row starts on, when read row by row
+    stopped_at: int | None = None
+
+    def column(self, pos: int) -> tuple[np.ndarray, np.ndarray]:
+        """(code per respondent, distinct values) of the column at ``pos``."""
+        codes, values = self.columns[pos]
+        return codes[self.rows], values
+
+    def lines(self, rows: Iterable[int]) -> list[int]:
+        """The lines the given respondents' rows (0-based, in file order) start on."""
+        rows = list(rows)
+        if not rows:
+            return []
+        if self.exact_lines:
+            return [self.header.data_line + int(self.rows[r]) for r in rows]
+        if self._lines is None or len(self._lines) <= max(rows):
+            self.read_rows(None, need=max(rows) + 1)
+        return [self._lines[r] for r in rows]
+
+    def read_rows(self, structure: ProblemList | None, need: int | None = None) -> None:
+        """Read the data rows again with the csv module, one by one: the line of each and, given
+        ``structure``, a problem for each row whose number of fields does not fit the header (until
+        ``structure`` is full) and for a value in a column without a name."""
+        header, width = self.header, len(self.header.names)
+        lines: list[int] = []
+        unnamed_reported = False
+        with open(header.path, "rb") as f:
+            f.seek(header.offset)
+            text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+            for n, (line, cells) in enumerate(_record_iter(text, header.file, header.data_line), start=1):
+                if n > MAX_ROWS:
+                    self.stopped_at = line
+                    break
+                lines.append(line)
+                if need is not None and n >= need:
+                    break
+                if structure is None:
+                    continue
+                if structure.full:
+                    structure.stop()
+                    break
+                if not header.named <= len(cells) <= width:
+                    structure.append(Problem(header.file, f"row {n} (line {line})",
+                                             f"has {len(cells)} fields but the header has {header.named}"))
+                elif not unnamed_reported and any(c.strip() for c in cells[header.named:]):
+                    structure.append(Problem(header.file, f"line {header.line}, column {header.named + 1}",
+                                             f"a column has no name but row {n} (line {line}) has a value "
+                                             "in it; every column needs its export name"))
                     unnamed_reported = True
+        self._lines = lines
+
+    def too_many_rows(self) -> Problem:
+        if self.stopped_at is None:
+            self.read_rows(None)
+        return Problem(self.header.file, f"line {self.stopped_at}", f"more than {MAX_ROWS:,} rows of "
+                       "responses; the checks stopped there")
+
+
+def _parse(header: _Header, keep: set[int]):
+    """pandas' chunks of the data rows, every cell as text."""
+    width = len(header.names)
+    with open(header.path, "rb") as f, warnings.catch_warnings():
+        # a first row longer than the header is a warning to pandas (it drops the extra fields)
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        f.seek(header.offset)
+        reader = pd.read_csv(f, header=None, names=list(range(width)), index_col=False, dtype=object,
+                             na_filter=False, skip_blank_lines=True, encoding="utf-8", engine="c",
+                             chunksize=max(1000, min(200_000, CHUNK_CELLS // max(width, 1))))
+        with reader:
+            yield from reader
+
+
+def _read_table(header: _Header, scan: files.TextScan, keep: set[int], structure: ProblemList) -> _Table:
+    """Read the data rows, keeping the columns at ``keep``; rows whose fields do not fit the header
+    (and the other problems of the file's structure) go to ``structure``."""
+    width = len(header.names)
+    parts: dict[int, tuple[list, list]] = {pos: ([], []) for pos in keep}
+    nonblank_parts: list[np.ndarray] = []
+    commas = newlines = longest = records = respondents = 0
+    unnamed_value = complete = False
+    error: str | None = None
+    chunks = _parse(header, keep)
+    try:
+        for chunk in chunks:
+            nonblank = np.zeros(len(chunk), bool)
+            for pos in range(width):
+                codes, values = pd.factorize(chunk[pos].to_numpy(dtype=object))
+                cells = _Cells.of(codes, values)
+                filled = ~cells.blank[codes]
+                nonblank |= filled
+                unnamed_value = unnamed_value or (pos >= header.named and bool(filled.any()))
+                commas, newlines = commas + cells.commas, newlines + cells.newlines
+                longest = max(longest, cells.longest)
+                if pos in parts:
+                    parts[pos][0].append(codes.astype(np.int32))
+                    parts[pos][1].append(values)
+            records += len(chunk)
+            nonblank_parts.append(nonblank)
+            respondents += int(nonblank.sum())
+            if respondents > MAX_ROWS:
+                break
+        else:
+            complete = True
+    except Exception as e:  # noqa: BLE001 - any parser failure: the csv module says what is wrong
+        error = " ".join(str(e).split())
+    finally:
+        chunks.close()
+    nonblank = np.concatenate(nonblank_parts) if nonblank_parts else np.zeros(0, bool)
+    rows = np.flatnonzero(nonblank)
+    table = _Table(header, {pos: _union(*parts[pos]) for pos in keep}, records, rows[:MAX_ROWS],
+                   len(rows) > MAX_ROWS, scan, exact_lines=False)
+    data_commas = scan.counts[b","] - header.commas
+    data_newlines = scan.counts[b"\n"] - header.newlines
+    fits = (error is None and complete and not unnamed_value and longest <= csv.field_size_limit()
+            and data_commas == records * (width - 1) + commas)
+    if not fits:
+        table.read_rows(structure)
+        if error is not None and not structure:
+            structure.append(Problem(header.file, None, f"not a readable CSV file ({error[:80]}); expected "
+                                     "comma-separated values as Qualtrics exports them"))
+    table.exact_lines = (fits and newlines == 0
+                         and data_newlines == records - (0 if scan.ends_with_newline else 1))
+    if error is None and not len(rows):
+        structure.append(Problem(header.file, None, "holds no responses: only the header row"
+                                 f"{'' if header.layout == 'single-header' else 's'}; expected one row "
+                                 "per respondent after it"))
+    if table.stopped and table.stopped_at is None:
+        table.read_rows(None)
+    return table
+
+
+def _union(codes: list[np.ndarray], values: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One column from its chunks: codes into the distinct values of all of them."""
+    if not values:
+        return np.zeros(0, np.int8), np.array([], dtype=object)
+    if len(values) == 1:
+        return _small_codes(codes[0], len(values[0])), values[0]
+    merged, distinct = pd.factorize(np.concatenate(values))
+    out = np.empty(sum(len(c) for c in codes), np.int32)
+    start = offset = 0
+    for part, vals in zip(codes, values):
+        out[start:start + len(part)] = merged[offset:offset + len(vals)][part]
+        start, offset = start + len(part), offset + len(vals)
+    return _small_codes(out, len(distinct)), np.asarray(distinct, dtype=object)
+
+
+# --------------------------------------------------------------------------- matching the columns
+
+@dataclass
+class _Match:
+    """Which export column is which: codebook columns, kept metadata, dropped, unknown."""
+
+    columns: dict[str, int]  # codebook column -> its position in the export
+    metadata: dict[str, int]  # ResponseId / Progress / Finished -> position
+    dropped: dict[str, list[str]]  # why -> export names
+    problems: list[Problem]
+    row_numbers: bool  # the first column has no name: row numbers (from R, a spreadsheet), once checked
+    r_style: bool  # went through R: its "NA" is an empty cell
+
+    @property
+    def keep(self) -> set[int]:
+        return set(self.columns.values()) | set(self.metadata.values()) | ({0} if self.row_numbers else set())
+
+
+def _shown_column(header: _Header, pos: int) -> str:
+    """An export column in a message: its name, and its ImportId when the name is not unique."""
+    col, key = header.names[pos], header.keys[pos]
+    return f"{col} ({key})" if key and header.names.count(col) > 1 else col
+
+
+def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tuple[dict, dict, set]:
+    """Codebook column -> export position; codebook column -> the ImportId it was found by;
+    positions claimed (matched, or named by a codebook column that cannot tell them apart)."""
+    use_keys = header.layout == "qualtrics" and any(header.keys)
+    by_key: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for pos in range(header.named):
+        by_name.setdefault(header.names[pos], []).append(pos)
+        if header.keys[pos]:
+            by_key.setdefault(header.keys[pos], []).append(pos)
+    matched: dict[str, int] = {}
+    via: dict[str, str] = {}
+    claimed: set[int] = set()
+    owner: dict[int, str] = {}
+    by_id = [(col, dict(instrument.column_question(col).import_ids).get(col))
+             for col in instrument.data_columns()]
+
+    def take(col: str, pos: int) -> None:
+        if pos in owner:
+            problems.append(Problem(header.file, header.where, f"codebook columns {shown(owner[pos])} and "
+                                    f"{shown(col)} both match export column {pos + 1} "
+                                    f"({shown(_shown_column(header, pos))}); give each its own ImportId "
+                                    "under import_ids"))
+            return
+        owner[pos] = col
+        matched[col] = pos
+        claimed.add(pos)
+
+    for col, key in by_id:  # ImportIds first: they are unambiguous
+        if not (use_keys and key):
+            continue
+        found = by_key.get(key, [])
+        if len(found) == 1:
+            take(col, found[0])
+            via[col] = key
+        elif found:
+            claimed.update(found)
+            problems.append(Problem(header.file, header.where, f"ImportId {shown(key)} of codebook column "
+                                    f"{shown(col)} appears {len(found)} times in the export (columns "
+                                    f"{listing((p + 1 for p in found), quote=False)}); each column needs "
+                                    "its own ImportId"))
+    for col, key in by_id:
+        if col in matched or (use_keys and key and key in by_key):
+            continue
+        found = [p for p in by_name.get(col, []) if p not in owner]
+        if len(found) == 1:
+            take(col, found[0])
+        elif found:
+            claimed.update(found)
+            ids = listing((header.keys[p] or "none" for p in found), quote=False)
+            problems.append(Problem(header.file, header.where, f"codebook column {shown(col)} (question "
+                                    f"{instrument.column_question(col).id}) matches {len(found)} export "
+                                    f"columns of that name (columns {listing((p + 1 for p in found), quote=False)}"
+                                    f"; ImportIds {ids}); give it its ImportId under import_ids to say "
+                                    "which one it is"))
+    return matched, via, claimed
+
+
+def _match(header: _Header, instrument) -> _Match:
+    problems: list[Problem] = []
+    matched, via, claimed = _match_codebook(header, instrument, problems)
+    ignore = set(instrument.ignore)
+    metadata: dict[str, int] = {}
+    dropped: dict[str, list[str]] = {}
+    unknown: list[int] = []
+    r_style = False
+    row_numbers = (header.layout == "single-header" and header.named > 0 and 0 not in claimed
+                   and header.names[0] in ROW_NUMBER_NAMES)
+    for pos in range(header.named):
+        col = header.names[pos]
+        if pos in claimed or not col or (pos == 0 and row_numbers):
+            continue
+        canonical = METADATA_BY_KEY.get(_metadata_key(col))
+        if canonical in KEPT_METADATA and canonical not in metadata:
+            metadata[canonical] = pos
+        elif canonical:
+            dropped.setdefault("metadata", []).append(col)
+        elif QUALITY_COLUMN.match(col):
+            dropped.setdefault("quality", []).append(col)
+        elif col in ignore:
+            dropped.setdefault("ignore", []).append(col)
+        else:
+            unknown.append(pos)
+            continue
+        r_style = r_style or (canonical is not None and col not in METADATA_COLUMNS and "." in col)
+    if unknown:
+        cols = [_shown_column(header, p) for p in unknown]
+        what = (f"column {shown(cols[0])} is" if len(cols) == 1
+                else f"{len(cols)} columns are")
+        them = "it" if len(cols) == 1 else "them"
+        listed = "" if len(cols) == 1 else f": {listing(cols, limit=20)}"
+        problems.append(Problem(header.file, header.where, f"{what} not in the codebook and not Qualtrics "
+                                f"metadata{listed}; add {them} to the codebook (instrument.yaml), or list "
+                                f"{them} under ignore: to leave {them} out"))
+    absent = []
+    for col in KEPT_METADATA:
+        if col not in metadata:
+            hint = (" (the legacy Qualtrics export has no Progress column: export the responses "
+                    "again in the current CSV format)" if header.layout == "legacy" and col == "Progress"
+                    else "")
+            absent.append(Problem(header.file, header.where, f"column {col!r} is missing; expected "
+                                  f"the Qualtrics columns {', '.join(KEPT_METADATA)}{hint}"))
+    problems[:0] = absent
+    missing = [col for col in instrument.data_columns() if col not in matched]
+    if missing:
+        def described(col: str) -> str:
+            question = instrument.column_question(col)
+            key = dict(question.import_ids).get(col) if header.layout == "qualtrics" else None
+            return f"{col} (question {question.id}{f', ImportId {key}' if key else ''})"
+
+        listed = ", ".join(described(col) for col in missing[:20])
+        more = f", … ({len(missing)} in all)" if len(missing) > 20 else ""
+        problems.append(Problem(header.file, header.where, f"codebook column{'s' if len(missing) > 1 else ''} "
+                                f"missing from the data: {listed}{more}; expected every column of the "
+                                "codebook (instrument.yaml)"))
+    return _Match(matched, metadata, dropped, problems, row_numbers, r_style or row_numbers)
+
+
+def _check_row_numbers(table: _Table, match: _Match, structure: ProblemList) -> None:
+    """The first column without a name is dropped when it holds the row numbers 1..n (or 0..n-1)."""
+    if not match.row_numbers:
+        return
+    codes, values = table.column(0)
+    numbers = pd.to_numeric(pd.Series(values, dtype=object).str.strip(), errors="coerce").to_numpy()
+    got = numbers[codes] if len(values) else np.zeros(0)
+    n = len(codes)
+    if n and (np.array_equal(got, np.arange(1, n + 1)) or np.array_equal(got, np.arange(n))):
+        match.dropped.setdefault("row numbers", []).append(table.header.names[0] or "(no name)")
+        return
+    match.row_numbers = False
+    if table.header.names[0]:
+        match.problems.append(Problem(table.header.file, table.header.where, f"column "
+                                      f"{shown(table.header.names[0])} is not in the codebook and not "
+                                      "Qualtrics metadata; add it to the codebook (instrument.yaml), or "
+                                      "list it under ignore: to leave it out"))
+    else:
+        structure.append(Problem(table.header.file, f"line {table.header.line}, column 1",
+                                 "a column has no name; every column needs its export name"))
+
+
+DROPPED_AS = (("metadata", "Qualtrics metadata"), ("quality", "quality or panel"),
+              ("ignore", "listed under ignore:"), ("row numbers", "row numbers without a name"))
+
+
+def _notice(file: str, dropped: dict[str, list[str]]) -> tuple[str, ...]:
+    """One line naming the columns dropped on purpose (names and counts, never values)."""
+    total = sum(len(v) for v in dropped.values())
+    if not total:
+        return ()
+    parts = [f"{len(dropped[k])} {what} ({listing(dropped[k], limit=10, quote=False)})"
+             for k, what in DROPPED_AS if dropped.get(k)]
+    return (f"{file}: {total} column{'s' if total > 1 else ''} dropped, not used by the site: "
+            f"{'; '.join(parts)}",)
+
+
+# --------------------------------------------------------------------------- values
+
+CODE_RE = re.compile(r"-?[0-9]{1,9}(?:\.0+)?")
+CODES_RE = re.compile(r"-?[0-9]{1,9}(?:\.0+)?(?:\s*,\s*-?[0-9]{1,9}(?:\.0+)?)*")
+NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+TAG_RE = re.compile(r"<[^<>]*>")
+NAN = float("nan")
+
+
+def _normal(text: str) -> str:
+    """A label as compared when it does not match exactly: HTML tags dropped, entities decoded,
+    white space collapsed."""
+    return " ".join(html.unescape(TAG_RE.sub("", text)).split())
+
+
+def _code(value: str) -> int | None:
+    return int(value.split(".")[0]) if CODE_RE.fullmatch(value) else None
+
+
+class _Choices:
+    """The options of a question (or the points of a matrix scale) as cells may give them."""
+
+    def __init__(self, options):
+        self.labels = [o.label for o in options]
+        self.exact = set(self.labels)
+        normal = Counter(_normal(label) for label in self.labels)
+        self.normal = {_normal(label): label for label in self.labels if normal[_normal(label)] == 1}
+        stated = [o for o in options if o.code_stated]
+        self.stated = bool(stated)
+        self.codes = {str(o.code): o.label for o in stated}
+        self.minus_one = next((o.label for o in stated if o.code == NOT_APPLICABLE and o.nonsubstantive),
+                              None)
+
+    def by_code(self, number: int) -> str | None | bool:
+        """The label of a numeric code; None for no answer; False when the codebook has no such code."""
+        if number == SEEN_UNANSWERED:
+            return None
+        if number == NOT_APPLICABLE:
+            return self.minus_one
+        return self.codes.get(str(number), False)
+
+    def allowed(self) -> str:
+        codes = f" (or their codes {listing(self.codes, quote=False)})" if self.codes else ""
+        return f"{listing(self.labels)}{codes}"
+
+
+@dataclass
+class _Decoded:
+    """A column's distinct values decoded: one value each (the responses contract), and for those
+    that are no valid answer, why."""
+
+    values: np.ndarray  # object or float, one per distinct value
+    bad: dict[int, str] = field(default_factory=dict)  # distinct value -> what is wrong with it
+    unstated: dict[int, str] = field(default_factory=dict)  # distinct value -> numeric code, unreadable
+    kind: str = "choice"  # choice, joined, columns, number, text
+
+    def take(self, codes: np.ndarray) -> np.ndarray:
+        return self.values[codes]
+
+    def mask(self, test: Callable[[Any], bool]) -> np.ndarray:
+        """Per distinct value: ``test(value)``."""
+        return np.fromiter((test(v) for v in self.values), bool, len(self.values))
+
+    def answered(self) -> np.ndarray:
+        if self.kind == "columns":
+            return self.values == 1.0
+        return ~pd.isna(self.values) if self.kind != "joined" else self.mask(lambda v: isinstance(v, tuple))
+
+
+def _is_empty(value: str, r_style: bool) -> bool:
+    return not value or (r_style and value == "NA")
+
+
+def _decode_choice(values: np.ndarray, choices: _Choices, question, r_style: bool) -> _Decoded:
+    out = _Decoded(np.full(len(values), NAN, dtype=object))
+    for i, raw in enumerate(values):
+        v = raw.strip()
+        if v in choices.exact and _code(v) not in (SEEN_UNANSWERED, NOT_APPLICABLE):
+            out.values[i] = v
+            continue
+        if _is_empty(v, r_style):
+            continue
+        number = _code(v)
+        label = choices.by_code(number) if number is not None else choices.codes.get(v, False)
+        if label is False:
+            label = choices.normal.get(_normal(v), False)
+        if label is False and number is not None and not choices.stated:
+            out.unstated[i] = v
+        elif label is False:
+            out.bad[i] = (f"{shown(v)} is not an answer to question {question.id}; allowed: "
+                          f"{choices.allowed()}")
+        elif label is not None:
+            out.values[i] = label
+    return out
+
+
+def _split(cell: str, labels: dict[str, str]) -> list[str] | None:
+    """The labels a multi-select cell joins with ',' (labels may hold commas themselves): the
+    longest label that fits at each place, going back to a shorter one when the rest does not
+    split; None when the cell does not split into labels."""
+    by_length = sorted(labels, key=len, reverse=True)
+    starts = [0] + [i + 1 for i, ch in enumerate(cell) if ch == ","]
+    after: dict[int, tuple[str, int] | None] = {len(cell) + 1: None}  # start -> (label, next start)
+    for start in reversed(starts):
+        p = start
+        while p < len(cell) and cell[p] == " ":  # "A, B" as well as "A,B"
+            p += 1
+        for text in by_length:
+            end = p + len(text)
+            if cell.startswith(text, p) and (end == len(cell) or (cell[end] == "," and end + 1 in after)):
+                after[start] = (labels[text], end + 1)
+                break
+    if 0 not in after:
+        return None
+    chosen, start = [], 0
+    while start <= len(cell):
+        label, start = after[start]
+        chosen.append(label)
+    return chosen
+
+
+def _unknown_pieces(cell: str, labels: dict[str, str]) -> list[str]:
+    """The parts of a multi-select cell that are no label, cut at commas where no label fits."""
+    by_length = sorted(labels, key=len, reverse=True)
+    unknown, p = [], 0
+    while p < len(cell):
+        while p < len(cell) and cell[p] == " ":
+            p += 1
+        fit = next((t for t in by_length if cell.startswith(t, p)
+                    and (p + len(t) == len(cell) or cell[p + len(t)] == ",")), None)
+        end = p + len(fit) if fit else (cell.find(",", p) if "," in cell[p:] else len(cell))
+        if not fit:
+            unknown.append(cell[p:end])
+        p = end + 1
+    return [piece for piece in dict.fromkeys(unknown) if piece.strip()] or [cell]
+
+
+def _decode_joined(values: np.ndarray, choices: _Choices, question, r_style: bool) -> _Decoded:
+    out = _Decoded(np.full(len(values), NAN, dtype=object), kind="joined")
+    exact = {label: label for label in choices.labels}
+    order = {label: i for i, label in enumerate(choices.labels)}
+
+    def chosen(labels) -> tuple[str, ...] | float:
+        found = sorted(set(labels), key=order.__getitem__)
+        return tuple(found) if found else NAN
+
+    for i, raw in enumerate(values):
+        v = raw.strip()
+        if _is_empty(v, r_style) and v not in exact:
+            continue
+        labels = _split(v, exact)
+        if labels is not None:
+            out.values[i] = chosen(labels)
+            continue
+        if CODES_RE.fullmatch(v):
+            codes = [_code(c.strip()) for c in v.split(",")]
+            if not choices.stated and any(c not in (SEEN_UNANSWERED, NOT_APPLICABLE) for c in codes):
+                out.unstated[i] = v
                 continue
-            yield n, line, tuple(cells[i] for i in keep)
-        if n == 0:
-            problems.append(Problem(file, None, f"holds no responses: only the header "
-                                    f"row{'' if layout == 'single-header' else 's'}; expected one row "
-                                    "per respondent after it"))
+            found = [choices.by_code(c) for c in codes]
+            missing = [str(c) for c, label in zip(codes, found) if label is False]
+            if not missing:
+                out.values[i] = chosen(label for label in found if label)
+                continue
+            out.bad[i] = (f"code{'s' if len(missing) > 1 else ''} {listing(missing, quote=False)} "
+                          f"{'are' if len(missing) > 1 else 'is'} not an option of question {question.id}; "
+                          f"allowed: {choices.allowed()}")
+            continue
+        labels = _split(_normal(v), choices.normal)
+        if labels is not None:
+            out.values[i] = chosen(labels)
+            continue
+        pieces = _unknown_pieces(v, exact)
+        out.bad[i] = (f"{listing(pieces)} {'are' if len(pieces) > 1 else 'is'} not an option of question "
+                      f"{question.id} (a multi-select cell holds the chosen options joined with ','); "
+                      f"allowed: {choices.allowed()}")
+    return out
 
-    export.rows = rows()
-    return export
+
+def _decode_option_column(values: np.ndarray, option, question, r_style: bool) -> _Decoded:
+    out = _Decoded(np.full(len(values), NAN), kind="columns")
+    for i, raw in enumerate(values):
+        v = raw.strip()
+        if _is_empty(v, r_style):
+            continue
+        number = _code(v)
+        if number in (1, 0):
+            out.values[i] = float(number)
+        elif number in (SEEN_UNANSWERED, NOT_APPLICABLE):
+            continue
+        elif v == option.label or _normal(v) == _normal(option.label):  # a choice-text export
+            out.values[i] = 1.0
+        else:
+            out.bad[i] = (f"{shown(v)} is not an answer to question {question.id} in the column of its "
+                          f"option {shown(option.label)}; expected 1 (chosen), 0 (not chosen) or empty")
+    return out
 
 
-def read_qualtrics(path: Path | str) -> RawExport:
-    """Read a Qualtrics CSV in any of its layouts; drop the personal metadata columns."""
-    problems = ProblemList()
-    export = _open_export(path, problems)
-    rows, lines = [], []
-    for _, line, cells in export.rows:
-        if problems.full:
-            problems.stop()
-            break
-        if not problems:
-            rows.append(cells)
-            lines.append(line)
-    if export.stopped_at:
-        problems.append(export.too_many_rows())
-        problems.stop()
-    if problems:
-        raise DataError(problems)
-    return RawExport(file=export.file, layout=export.layout, columns=export.columns,
-                     rows=tuple(rows), lines=tuple(lines), dropped=export.dropped)
+def _decode_number(values: np.ndarray, question, r_style: bool) -> _Decoded:
+    out = _Decoded(np.full(len(values), NAN), kind="number")
+    unit = f" ({question.unit})" if question.unit else ""
+    for i, raw in enumerate(values):
+        v = raw.strip()
+        if _is_empty(v, r_style):
+            continue
+        number = float(v) if NUMBER_RE.fullmatch(v) else None
+        if number is None or not np.isfinite(number):
+            out.bad[i] = f"{shown(v)} is not a number; question {question.id} takes numbers{unit}"
+        elif number not in (SEEN_UNANSWERED, NOT_APPLICABLE):
+            out.values[i] = number
+    return out
+
+
+def _decode_text(values: np.ndarray, r_style: bool) -> _Decoded:
+    out = _Decoded(np.full(len(values), NAN, dtype=object), kind="text")
+    for i, raw in enumerate(values):
+        v = raw.strip()
+        if not _is_empty(v, r_style) and _code(v) not in (SEEN_UNANSWERED, NOT_APPLICABLE):
+            out.values[i] = raw
+    return out
+
+
+def _decode(question, column: str, values: np.ndarray, r_style: bool, choices: dict) -> _Decoded:
+    """A column's distinct values as the responses contract has them, by its question's type."""
+    if column in question.text_columns or question.type == "free_text":
+        return _decode_text(values, r_style)
+    if question.type == "number":
+        return _decode_number(values, question, r_style)
+    if question.type == "multiple_choice" and question.layout == "columns":
+        option = next(o for o in question.options if o.column == column)
+        return _decode_option_column(values, option, question, r_style)
+    if question.id not in choices:
+        choices[question.id] = _Choices(question.scale if question.type == "matrix" else question.options)
+    if question.type == "multiple_choice":
+        return _decode_joined(values, choices[question.id], question, r_style)
+    return _decode_choice(values, choices[question.id], question, r_style)
+
+
+# --------------------------------------------------------------------------- the checks over columns
+
+@dataclass
+class _Found:
+    """Cells one check found wrong: their respondents (positions among the rows, ascending), how
+    many in all, where the check comes in a row's report, the column, and each one's message."""
+
+    rows: np.ndarray
+    order: int
+    column: str
+    message: Callable[[int], str]
+    total: int = 0
+
+    @classmethod
+    def where(cls, mask: np.ndarray, order: int, column: str, message: Callable[[int], str]) -> "_Found | None":
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return None
+        return cls(rows[:MAX_PROBLEMS], order, column, message, len(rows))
+
+
+def _per_value(codes: np.ndarray, distinct: int, messages: dict[int, str], order: int,
+               column: str) -> "_Found | None":
+    """Respondents whose cell is one of the ``distinct`` values that ``messages`` describes."""
+    if not messages:
+        return None
+    bad = np.zeros(distinct, bool)
+    bad[list(messages)] = True
+    return _Found.where(bad[codes], order, column, lambda r: messages[int(codes[r])])
+
+
+@dataclass
+class _Rows:
+    """The kept metadata of every respondent."""
+
+    ids: np.ndarray  # object: the respondent id ('' when empty)
+    progress: np.ndarray  # float, NaN when not a number from 0 to 100
+    finished: np.ndarray  # object: True, False or None
+
+
+def _metadata_checks(table: _Table, match: _Match, found: list) -> _Rows:
+    n = len(table.rows)
+    ids = np.full(n, "", dtype=object)
+    if ID_COLUMN in match.metadata:
+        codes, values = table.column(match.metadata[ID_COLUMN])
+        stripped, distinct = pd.factorize(np.array([v.strip() for v in values], dtype=object))
+        rid = stripped[codes] if len(codes) else np.zeros(0, np.int64)
+        ids = np.asarray(distinct, dtype=object)[rid] if len(rid) else ids
+        empty = np.flatnonzero(np.asarray(distinct, dtype=object) == "")
+        is_empty = rid == (empty[0] if len(empty) else -1)
+        first = np.full(len(distinct), -1)
+        present, first_row = np.unique(rid, return_index=True)
+        first[present] = first_row
+        found.append(_Found.where(is_empty, 0, ID_COLUMN, lambda r: "the respondent id is empty; every "
+                                  "row needs one"))
+        found.append(_Found.where((first[rid] != np.arange(n)) & ~is_empty, 0, ID_COLUMN,
+                                  lambda r: f"duplicate respondent id {shown(ids[r])} (also row "
+                                            f"{first[rid[r]] + 1}); every respondent needs a unique id"))
+    progress = np.full(n, NAN)
+    if "Progress" in match.metadata:
+        codes, values = table.column(match.metadata["Progress"])
+        per_value = np.array([_progress(v.strip()) for v in values], dtype=float)
+        messages = {i: f"Progress {shown(v.strip())} is not a number from 0 to 100"
+                    for i, v in enumerate(values) if np.isnan(per_value[i])}
+        found.append(_per_value(codes, len(values), messages, 1, "Progress"))
+        progress = per_value[codes] if len(values) else progress
+    finished = np.full(n, None, dtype=object)
+    if "Finished" in match.metadata:
+        codes, values = table.column(match.metadata["Finished"])
+        per_value = np.array([True if v.strip() in TRUE_VALUES else False if v.strip() in FALSE_VALUES
+                              else None for v in values], dtype=object)
+        messages = {i: f"Finished {shown(v.strip())} should be 1 (finished) or 0 (not finished)"
+                    for i, v in enumerate(values) if per_value[i] is None}
+        found.append(_per_value(codes, len(values), messages, 2, "Finished"))
+        finished = per_value[codes] if len(values) else finished
+    unfinished = (finished == True) & ~np.isnan(progress) & (progress != 100)  # noqa: E712
+    found.append(_Found.where(unfinished, 3, "Progress", lambda r: f"Finished is 1 but Progress is "
+                              f"{progress[r]:g}; a finished response has Progress 100"))
+    return _Rows(ids, progress, finished)
+
+
+def _progress(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        return NAN
+    return number if 0 <= number <= 100 else NAN
+
+
+@dataclass
+class _Column:
+    """A codebook column, read: its codes per respondent and its distinct values decoded."""
+
+    codes: np.ndarray
+    decoded: _Decoded
+
+    def answered(self) -> np.ndarray:
+        return self.decoded.answered()[self.codes]
+
+    def value(self, row: int):
+        return self.decoded.values[self.codes[row]]
+
+
+def _chosen(question, label: str, read: dict[str, _Column]) -> tuple[np.ndarray, Callable[[int], Any]] | None:
+    """Where each respondent chose ``label`` in answer to ``question``, and what they answered
+    (None when the answer's column is not in the data)."""
+    if question.type == "multiple_choice" and question.layout == "columns":
+        columns = [read.get(o.column) for o in question.options]
+        if any(c is None for c in columns):
+            return None
+        mine = read[question.option(label).column]
+
+        def given(r: int):
+            labels = [o.label for o, c in zip(question.options, columns) if c.value(r) == 1.0]
+            return ", ".join(labels) if labels else None
+        return mine.answered(), given
+    if not question.columns or question.columns[0] not in read:
+        return None
+    column = read[question.columns[0]]
+    if column.decoded.kind == "joined":
+        per_value = column.decoded.mask(lambda v: isinstance(v, tuple) and label in v)
+        return per_value[column.codes], lambda r: (", ".join(column.value(r))
+                                                   if isinstance(column.value(r), tuple) else None)
+    per_value = column.decoded.mask(lambda v: v == label)
+    return per_value[column.codes], lambda r: None if pd.isna(column.value(r)) else column.value(r)
+
+
+def _logic_checks(instrument, read: dict[str, _Column], base: int, found: list) -> None:
+    """Answers that the survey's display logic would not have allowed, and "please specify" text
+    without its option."""
+    by_id = {q.id: q for q in instrument.questions}
+    for qi, q in enumerate(instrument.questions):
+        order = base + 2 * qi
+        target = by_id.get(q.condition.question) if q.condition else None
+        columns = [read[c] for c in q.columns if c in read]
+        condition = _chosen(target, q.condition.equals, read) if target is not None else None
+        if condition is not None and columns:
+            answered = np.vstack([c.answered() for c in columns])
+            shown_to, given = condition
+            wrong = answered.any(axis=0) & ~shown_to
+            first = answered.argmax(axis=0)
+            names = [c for c in q.columns if c in read]
+            equals, asked = q.condition.equals, q.condition.question
+
+            def message(r: int, q=q, given=given, equals=equals, asked=asked) -> str:
+                answer = given(r)
+                said = (f"this respondent answered {shown(answer)}" if answer is not None
+                        else "this respondent did not answer it")
+                return (f"answered, but question {q.id} is shown only to those who answered "
+                        f"{shown(equals)} to question {asked} ({said})")
+            for k, name_ in enumerate(names):
+                found.append(_Found.where(wrong & (first == k), order, name_, message))
+        for o in q.options:
+            if not o.text_column or o.text_column not in read:
+                continue
+            chosen = _chosen(q, o.label, read)
+            if chosen is None:
+                continue
+            text = read[o.text_column].answered()
+            found.append(_Found.where(text & ~chosen[0], order + 1, o.text_column,
+                                      lambda r, q=q, o=o: f"holds text, but the answer to question {q.id} "
+                                                          f"is not {shown(o.label)} (the option this text "
+                                                          "belongs to)"))
+
+
+def _respondent(rid: str) -> str:
+    return name(rid) if rid else "?"
+
+
+def _report(found: list, table: _Table, ids: np.ndarray, problems: ProblemList) -> None:
+    """The problems of the rows in row order (within a row, in the order of the checks), at most as
+    many as ``problems`` still keeps; the rest are counted."""
+    found = [f for f in found if f is not None]
+    room = max(0, MAX_PROBLEMS - len(problems))
+    ranked = sorted(((int(r), f.order, k, j) for k, f in enumerate(found) for j, r in enumerate(f.rows)))
+    shown_now = ranked[:room]
+    lines = dict(zip(sorted({r for r, *_ in shown_now}), table.lines(sorted({r for r, *_ in shown_now}))))
+    for r, _, k, _ in shown_now:
+        f = found[k]
+        who = f"row {r + 1} (line {lines[r]}, respondent {_respondent(ids[r])})"
+        problems.append(Problem(table.header.file, f"{who}, column {f.column}", f.message(r)))
+    problems.total += sum(f.total for f in found) - len(shown_now)
+
+
+def _unstated_codes(question, columns: list[tuple[str, _Column]], file: str) -> Problem | None:
+    """One problem for a question whose cells hold numeric codes the codebook does not state."""
+    examples = []
+    for _, column in columns:
+        present = np.zeros(len(column.decoded.values), bool)
+        present[column.codes] = True
+        examples += [v for k, v in column.decoded.unstated.items() if present[k]]
+    if not examples:
+        return None
+    names = [c for c, _ in columns]
+    return Problem(file, f"column{'s' if len(names) > 1 else ''} {listing(names, limit=5, quote=False)}",
+                   f"question {question.id} holds numeric codes ({listing(sorted(set(examples), key=str), limit=5)}) "
+                   "but the codebook states no code for its options, so they cannot be read as answers (the "
+                   "position of an option is not its code: a survey may number its options in any order); "
+                   "the codes must come from the survey definition (build_tables.py init --qsf SURVEY.qsf) "
+                   "or be written as code: on each option")
 
 
 # --------------------------------------------------------------------------- the meta file
@@ -315,42 +1198,45 @@ def load_responses_meta(path: Path | str, instrument=None) -> ResponsesMeta:
         generator=dict(raw.generator), conflicts=tuple(c.model_dump() for c in raw.conflicts))
 
 
-# --------------------------------------------------------------------------- checking the values
+# --------------------------------------------------------------------------- reading, whole
 
-CODE_RE = re.compile(r"-?[0-9]{1,9}(?:\.0+)?")
-
-
-def _to_label(value: str, options) -> str | None | bool:
-    """The label a cell stands for; None for no answer; False when it is not a valid answer."""
-    if value in {o.label for o in options}:
-        return value
-    if CODE_RE.fullmatch(value):
-        number = int(value.split(".")[0])
-        if number == SEEN_UNANSWERED:
-            return None
-        for o in options:
-            if o.code == number or str(o.code) == value:
-                return o.label
-        return False
-    for o in options:
-        if str(o.code) == value:
-            return o.label
-    return False
+def _open(path: Path | str) -> tuple[_Header, files.TextScan]:
+    """The header of a file that is a CSV text; DataError when it is none."""
+    file, size = files.input_size(path, WHAT, MAX_BYTES)
+    scan = _refuse_if_not_csv(path, file, size)
+    return _read_header(path, file), scan
 
 
-def _allowed(options) -> str:
-    labels = listing(o.label for o in options)
-    codes = listing((o.code for o in options), quote=False)
-    return f"{labels} (or their codes {codes})"
-
-
-def _respondent(rid: str) -> str:
-    return name(rid) if rid else "?"
+def read_qualtrics(path: Path | str) -> RawExport:
+    """Read a Qualtrics CSV in any of its layouts without a codebook; drop the metadata columns
+    (all but ResponseId, Progress and Finished) and the quality and panel columns."""
+    structure = ProblemList()
+    header, scan = _open(path)
+    _header_problems(header, structure, skip_first=False)
+    keep, dropped = [], []
+    for pos, col in enumerate(header.names[:header.named]):
+        canonical = METADATA_BY_KEY.get(_metadata_key(col))
+        if (canonical and canonical not in KEPT_METADATA) or QUALITY_COLUMN.match(col):
+            dropped.append(col)
+        else:
+            keep.append(pos)
+    table = _read_table(header, scan, set(keep), structure)
+    if table.stopped:
+        structure.append(table.too_many_rows())
+        structure.stop()
+    if structure:
+        raise DataError(structure)
+    columns = [table.column(pos) for pos in keep]
+    rows = tuple(tuple(values[codes[r]] for codes, values in columns) for r in range(len(table.rows)))
+    return RawExport(file=header.file, layout=header.layout,
+                     columns=tuple(header.names[p] for p in keep), rows=rows,
+                     lines=tuple(table.lines(range(len(table.rows)))), dropped=tuple(dropped),
+                     import_ids=tuple(header.keys[p] for p in keep))
 
 
 def load_responses(path: Path | str, instrument, meta_path: Path | str | None = None) -> Responses:
     """Read the responses and check them against the codebook; one DataError lists every problem
-    (at most ``MAX_PROBLEMS``: the checks stop there, so a file of junk is refused quickly)."""
+    (the first ``MAX_PROBLEMS`` in row order, all of them counted)."""
     problems = ProblemList()  # of the codebook checks
     structure = ProblemList()  # of the CSV itself: when there are any, only they are reported
     meta_problems = ProblemList()
@@ -361,151 +1247,72 @@ def load_responses(path: Path | str, instrument, meta_path: Path | str | None = 
         except DataError as e:
             meta_problems.absorb(e)
     try:
-        raw = _open_export(path, structure)
+        header, scan = _open(path)
     except DataError as e:
         meta_problems.absorb(e)
         raise DataError(meta_problems) from None
-    file = raw.file
     if meta is None and meta_path is None:
-        meta = ResponsesMeta(reconstructed=False, title="Survey responses", note="", source=file)
-
-    expected = instrument.data_columns()
-    known = set(expected)
-    header_where = "header" if raw.layout == "single-header" else "header rows"
-    for col in KEPT_METADATA:
-        if col not in raw.columns:
-            hint = (" (the legacy Qualtrics export has no Progress column: export the responses "
-                    "again in the current CSV format)" if raw.layout == "legacy" and col == "Progress"
-                    else "")
-            problems.append(Problem(file, header_where, f"column {col!r} is missing; expected the "
-                                    f"Qualtrics columns {', '.join(KEPT_METADATA)}{hint}"))
-    for col in raw.columns:
-        if col not in known and col not in KEPT_METADATA:
-            problems.append(Problem(file, header_where, f"column {shown(col)} is not in the codebook "
-                                    "(data/instrument.yaml) and is not Qualtrics metadata; expected "
-                                    "only the codebook's columns"))
-    present = set(raw.columns)
-    missing = [col for col in expected if col not in present]
-    if missing:
-        listed = ", ".join(f"{col} (question {instrument.column_question(col).id})" for col in missing[:20])
-        more = f", … ({len(missing)} in all)" if len(missing) > 20 else ""
-        problems.append(Problem(file, header_where, f"codebook column{'s' if len(missing) > 1 else ''} "
-                                f"missing from the data: {listed}{more}; expected every column of the "
-                                "codebook (data/instrument.yaml)"))
-
-    index = {col: i for i, col in enumerate(raw.columns)}
-    by_id = {q.id: q for q in instrument.questions}
-    columns = [(col, index[col], instrument.column_question(col)) for col in expected if col in index]
-    records, ids, first_row = [], [], {}
-    for n, line, cells in raw.rows:
-        if problems.full or structure.full:
-            (problems if problems.full else structure).stop()
-            break
-        rid = cells[index[ID_COLUMN]].strip() if ID_COLUMN in index else ""
-        who = f"row {n} (line {line}, respondent {_respondent(rid)})"
-        if ID_COLUMN in index:
-            if not rid:
-                problems.append(Problem(file, f"{who}, column {ID_COLUMN}",
-                                        "the respondent id is empty; every row needs one"))
-            elif rid in first_row:
-                problems.append(Problem(file, f"{who}, column {ID_COLUMN}",
-                                        f"duplicate respondent id {shown(rid)} (also row {first_row[rid]}); "
-                                        "every respondent needs a unique id"))
-            else:
-                first_row[rid] = n
-        record = {}
-        progress = finished = None
-        if "Progress" in index:
-            value = cells[index["Progress"]].strip()
-            try:
-                progress = float(value)
-                if not 0 <= progress <= 100:
-                    raise ValueError
-            except ValueError:
-                problems.append(Problem(file, f"{who}, column Progress",
-                                        f"Progress {shown(value)} is not a number from 0 to 100"))
-                progress = None
-        if "Finished" in index:
-            value = cells[index["Finished"]].strip()
-            finished = True if value in TRUE_VALUES else False if value in FALSE_VALUES else None
-            if finished is None:
-                problems.append(Problem(file, f"{who}, column Finished",
-                                        f"Finished {shown(value)} should be 1 (finished) or 0 (not finished)"))
-        if finished and progress is not None and progress != 100:
-            problems.append(Problem(file, f"{who}, column Progress",
-                                    f"Finished is 1 but Progress is {progress:g}; a finished "
-                                    "response has Progress 100"))
-        record["progress"], record["finished"] = progress, finished
-
-        for col, i, question in columns:
-            value = cells[i].strip()
-            if not value:
-                record[col] = None
-                continue
-            options = _options_for(question, col)
-            if options is None:  # free text
-                record[col] = cells[i]
-                continue
-            label = _to_label(value, options)
-            if label is False:
-                problems.append(Problem(file, f"{who}, column {col}",
-                                        f"{shown(value)} is not an answer to question {question.id}; "
-                                        f"allowed: {_allowed(options)}"))
-                label = None
-            record[col] = label
-        problems += _condition_problems(file, who, record, instrument, by_id)
-        if problems or structure:  # the data will not be used: keep no more of it
-            records.clear()
-            ids.clear()
-        else:
-            records.append(record)
-            ids.append(rid or f"row {n}")
-
-    found = structure or problems
-    if raw.stopped_at:
-        found.append(raw.too_many_rows())
-        found.stop()
-    if found:
-        meta_problems.absorb(DataError(found))
+        meta = ResponsesMeta(reconstructed=False, title="Survey responses", note="", source=header.file)
+    match = _match(header, instrument)
+    _header_problems(header, structure, skip_first=match.row_numbers)
+    try:
+        table = _read_table(header, scan, match.keep, structure)
+    except DataError as e:
+        meta_problems.absorb(e)
+        raise DataError(meta_problems) from None
+    _check_row_numbers(table, match, structure)
+    if structure:
+        if table.stopped:
+            structure.append(table.too_many_rows())
+            structure.stop()
+        meta_problems.absorb(DataError(structure))
+        raise DataError(meta_problems)
+    problems += match.problems
+    frame = _check(table, match, instrument, problems)
+    if table.stopped:
+        problems.append(table.too_many_rows())
+        problems.stop()
+    if problems:
+        meta_problems.absorb(DataError(problems))
     if meta_problems:
         raise DataError(meta_problems)
-    columns = ["progress", "finished"] + expected
-    frame = pd.DataFrame(records, columns=columns, index=pd.Index(ids, name="respondent"))
-    frame[expected] = frame[expected].astype(object).where(frame[expected].notna(), float("nan"))
-    frame["progress"] = frame["progress"].astype(float)
-    frame["finished"] = frame["finished"].astype(bool)
-    return Responses(frame, meta)
+    return Responses(frame, meta, _notice(header.file, match.dropped))
 
 
-def _options_for(question, column: str):
-    """The answer options of a column (options or matrix scale); None for a free-text column."""
-    if column in question.text_columns or question.type == "free_text":
+def _check(table: _Table, match: _Match, instrument, problems: ProblemList) -> pd.DataFrame | None:
+    """Every value checked against the codebook, over columns; the responses as the contract has
+    them when there is no problem (None otherwise)."""
+    found: list[_Found | None] = []
+    rows = _metadata_checks(table, match, found)
+    expected = instrument.data_columns()
+    read: dict[str, _Column] = {}
+    choices: dict = {}
+    for k, col in enumerate(expected):
+        if col not in match.columns:
+            continue
+        question = instrument.column_question(col)
+        codes, values = table.column(match.columns[col])
+        column = _Column(codes, _decode(question, col, values, match.r_style, choices))
+        read[col] = column
+        found.append(_per_value(codes, len(values), column.decoded.bad, 10 + k, col))
+    for question in instrument.questions:
+        problem = _unstated_codes(question, [(c, read[c]) for c in question.columns if c in read],
+                                  table.header.file)
+        if problem:
+            problems.append(problem)
+    _logic_checks(instrument, read, 10 + len(expected), found)
+    _report(found, table, rows.ids, problems)
+    if problems or len(read) < len(expected) or len(match.metadata) < len(KEPT_METADATA):
         return None
-    if question.type == "matrix":
-        return question.scale
-    return question.options
+    return _frame(rows, read, expected)
 
 
-def _condition_problems(file, who, record, instrument, by_id) -> list[Problem]:
-    """Answers that the survey's display logic would not have allowed."""
-    out = []
-    for q in instrument.questions:
-        answered = [c for c in q.columns if record.get(c) is not None]
-        if q.condition and answered:
-            target = by_id.get(q.condition.question)
-            given = record.get(target.columns[0]) if target and target.columns else None
-            if given != q.condition.equals:
-                out.append(Problem(file, f"{who}, column {answered[0]}",
-                                   f"answered, but question {q.id} is shown only to those who answered "
-                                   f"{shown(q.condition.equals)} to question {q.condition.question} "
-                                   f"(this respondent answered {shown(given)})" if given is not None else
-                                   f"answered, but question {q.id} is shown only to those who answered "
-                                   f"{shown(q.condition.equals)} to question {q.condition.question} "
-                                   "(this respondent did not answer it)"))
-        for o in q.options:
-            if o.text_column and record.get(o.text_column) is not None and q.columns \
-                    and record.get(q.columns[0]) != o.label:
-                out.append(Problem(file, f"{who}, column {o.text_column}",
-                                   f"holds text, but the answer to question {q.id} is not "
-                                   f"{shown(o.label)} (the option this text belongs to)"))
-    return out
+def _frame(rows: _Rows, read: dict[str, _Column], expected: list[str]) -> pd.DataFrame:
+    index = pd.Index(rows.ids, name="respondent")
+    data = {"progress": pd.Series(rows.progress, index=index, dtype=float),
+            "finished": pd.Series(rows.finished.astype(bool), index=index, dtype=bool)}
+    for col in expected:
+        column = read[col]
+        values = column.decoded.take(column.codes)
+        data[col] = pd.Series(values, index=index, dtype=values.dtype)
+    return pd.DataFrame(data, index=index, copy=False)

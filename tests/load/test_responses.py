@@ -251,14 +251,41 @@ def test_a_finished_response_needs_progress_100(tmp_path, inst):
     assert "respondent P2), column Progress: Finished is 1 but Progress is 90" in message
 
 
-def test_numeric_codes_are_read_as_labels(tmp_path, inst):
+def test_numeric_codes_are_refused_when_the_codebook_states_no_codes(tmp_path, inst):
+    """Issue 8 changed this: a code is read only through a code the codebook states (``code:``); an
+    option's position is no code (a reversed scale would be read upside down), so numeric cells
+    against options without codes are refused, one problem per question."""
     def edit(header, rows):
-        rows[1]["Q11"] = "1"  # code 1 = the first option
+        rows[1]["Q11"] = "1"
+        rows[4]["Q11"] = "3"
         rows[1]["Q2"] = "2"
 
+    problems = _problems(_rewrite(tmp_path, edit), inst)
+    assert len(problems) == 2, problems
+    q2, q11 = problems
+    assert "column Q2: question Q2 holds numeric codes ('2') but the codebook states no code" in q2
+    assert "column Q11: question Q11 holds numeric codes ('1', '3')" in q11
+    assert "build_tables.py init --qsf" in q11 and "code:" in q11
+
+
+def test_numeric_codes_are_read_through_the_codes_the_codebook_states(tmp_path):
+    text = (DATA_DIR / "instrument.yaml").read_text(encoding="utf-8")
+    stated = {"Strongly agree": 4, "Somewhat agree": 3, "Somewhat disagree": 2, "Strongly disagree": 1}
+    for label, code in stated.items():  # Q11's options, given codes in reverse
+        text = text.replace(f'{{label: "{label}"}}', f'{{label: "{label}", code: {code}}}', 1)
+    (tmp_path / "instrument.yaml").write_text(text, encoding="utf-8")
+    inst = load_instrument(tmp_path / "instrument.yaml")
+    assert [o.code for o in inst.question("Q11").options] == [4, 3, 2, 1]
+
+    def edit(header, rows):
+        rows[1]["Q11"] = "1"
+        rows[2]["Q11"] = "4"
+        rows[3]["Q11"] = "-99"
+
     data = load_responses(_rewrite(tmp_path, edit), inst).data
-    assert data.loc["P2", "Q11"] == "Strongly agree"
-    assert data.loc["P2", "Q2"] == "Female"
+    assert data.loc["P2", "Q11"] == "Strongly disagree"
+    assert data.loc["P3", "Q11"] == "Strongly agree"
+    assert data.loc["P4", "Q11"] != data.loc["P4", "Q11"]  # -99: seen, not answered (NaN)
 
 
 def test_an_unreadable_file_is_refused_with_its_name(tmp_path, inst):
@@ -283,7 +310,7 @@ survey: {title: "Sample"}
 parts: [{id: p1, title: "Part 1"}]
 questions:
   - {id: Q1, number: "1", part: p1, text: "A multiple choice question", type: single_choice,
-     options: [{label: "One"}, {label: "Two"}, {label: "Three"}], columns: [Q1]}
+     options: [{label: "One", code: 1}, {label: "Two", code: 2}, {label: "Three", code: 3}], columns: [Q1]}
   - {id: Q2, number: "2", part: p1, text: "A free text question", type: free_text, columns: [Q2]}
   - {id: Q2t, number: "2t", part: p1, text: "Topics", type: free_text, columns: ["Q2 - Topics"]}
 """
@@ -338,10 +365,20 @@ def test_legacy_export_is_read_then_refused_for_lacking_progress(mini):
     assert any("column 'Progress' is missing" in p and "legacy Qualtrics export" in p for p in problems)
 
 
-def test_export_with_repeated_column_names_is_refused(inst):
+def test_repeated_column_names_are_read_when_their_import_ids_differ(tmp_path):
+    """Issue 8 changed this: a three-header export whose short names repeat (``other`` twice) is read,
+    since the ImportIds tell the columns apart; one header row gives no ImportIds, so it is refused."""
     path = _fixture("QualtricsTools_Winter2021_numeric.csv")
+    raw = read_qualtrics(path)
+    others = [key for col, key in zip(raw.columns, raw.import_ids) if col == "other"]
+    assert others == ["QID30_6", "QID25_6"]
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    single = tmp_path / "single.csv"
+    with single.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([rows[0]] + rows[3:])
     with pytest.raises(DataError) as info:
-        read_qualtrics(path)
-    text = str(info.value)
-    assert "QualtricsTools_Winter2021_numeric.csv, line 1, column 104: column name 'other' appears " \
-           "twice (columns 97 and 104)" in text
+        read_qualtrics(single)
+    assert "single.csv, line 1, column 104: column name 'other' appears twice (columns 97 and 104)" \
+        in str(info.value)
