@@ -61,3 +61,98 @@ def count_answered(data: pd.DataFrame, columns) -> int:
 def count_chosen(data: pd.DataFrame, column: str, labels) -> int:
     """Respondents whose answer in ``column`` is one of ``labels``."""
     return int(data[column].isin(list(labels)).sum())
+
+
+def decimal_text(value: float, digits: int = 1) -> str:
+    """A number as the site writes it: rounded half up to ``digits`` places, with no trailing zeros
+    (12.0 -> '12', 3.25 -> '3.3', -0.04 -> '0')."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# ---------------------------------------------------------------- numbers: summaries and bins
+MAX_BINS = 20  # a histogram has at most this many bars
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Bars of a histogram: ``edges`` (one more than ``counts``; each bin holds values from its
+    left edge up to, not including, its right edge, the last bin both edges). ``whole``: one bin
+    per whole number (edges at n - 0.5 and n + 0.5), labelled by that number."""
+
+    edges: tuple[float, ...]
+    counts: tuple[int, ...]
+    whole: bool
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The whole number of each bin (``whole`` histograms only)."""
+        return tuple(int(round(lo + 0.5)) for lo in self.edges[:-1]) if self.whole else ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The distribution of one column of numbers, over those who gave one."""
+
+    n: int
+    mean: float
+    median: float
+    minimum: float
+    maximum: float
+    q1: float  # lower quartile (pandas' linear interpolation)
+    q3: float  # upper quartile
+    histogram: Histogram
+
+
+def _nice(width: float) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least ``width``."""
+    power = Decimal(10) ** Decimal(repr(width)).adjusted()
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        if power * step >= Decimal(repr(width)):
+            return float(power * step)
+    return float(power * 10)
+
+
+def bin_edges(values: pd.Series) -> tuple[tuple[float, ...], bool]:
+    """Histogram bin edges, by a simple rule: whole numbers spanning at most ``MAX_BINS`` values get
+    one bin each (so every value has its own bar); anything else gets bins of numpy's 'auto' width
+    rounded up to a round number (1, 2, 2.5 or 5 times a power of ten), starting at a multiple of
+    it, and wider still if that would make more than ``MAX_BINS`` bins. Returns (edges, whole)."""
+    import math
+
+    import numpy as np
+
+    lo, hi = float(values.min()), float(values.max())
+    if bool((values == values.round()).all()) and hi - lo + 1 <= MAX_BINS:
+        return tuple(v - 0.5 for v in range(int(lo), int(hi) + 2)), True
+    if hi == lo:
+        return (lo - 0.5, hi + 0.5), False
+    auto = np.histogram_bin_edges(values.to_numpy(dtype=float), bins="auto")
+    width = _nice(max(float(auto[1] - auto[0]), (hi - lo) / MAX_BINS))
+    while True:
+        step = Decimal(repr(width))
+        start = Decimal(math.floor(lo / width)) * step
+        count = max(1, math.floor((hi - float(start)) / width) + 1)
+        if count <= MAX_BINS:
+            break
+        width = _nice(width * 1.01)
+    return tuple(float(start + step * k) for k in range(count + 1)), False
+
+
+def summarise(series: pd.Series) -> Summary | None:
+    """The summary statistics and histogram of a column of numbers (NaN: not answered); None when
+    nobody gave a number."""
+    import numpy as np
+
+    values = series.dropna().astype(float)
+    if values.empty:
+        return None
+    edges, whole = bin_edges(values)
+    counts, _ = np.histogram(values.to_numpy(), bins=np.asarray(edges))
+    q1, median, q3 = (float(x) for x in values.quantile([0.25, 0.5, 0.75]))
+    return Summary(n=int(values.size), mean=float(values.mean()), median=median,
+                   minimum=float(values.min()), maximum=float(values.max()), q1=q1, q3=q3,
+                   histogram=Histogram(edges, tuple(int(c) for c in counts), whole))

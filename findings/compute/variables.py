@@ -10,8 +10,11 @@ Plain data (ints, strings, lists, dicts) so that it can be written as YAML for m
   response_days (or None): None where the study states nothing, so a page is worded without it
 - ``reconstructed``, ``data_title``, ``data_note``: what the site says about the data
 - ``n``: respondents, finished, partial
-- ``q.<id>``: number, answered, not_answered; closed questions also count, pct (by option), top;
-  a question whose options were lost: number, available (false)
+- ``q.<id>``: number, answered, not_answered; closed questions also count, pct (by option; None for
+  a non-substantive option, which is left out of the percentages), in_percentages (their
+  denominator), top; number questions: items (by column: label, answered, mean, median, min, max,
+  q1, q3); a question whose options were lost: number, available (false); an administrative
+  question: number, answered, administrative (true)
 - ``matrix.<id>``: number, items (by column: label, answered, count, pct), top_point,
   ranked_by_top_point (item labels)
 - ``themes.<node id>``: title, participants (distinct labelled participants quoted), stated
@@ -20,20 +23,36 @@ Plain data (ints, strings, lists, dicts) so that it can be written as YAML for m
 """
 from __future__ import annotations
 
-from .questions import ChoiceResult, FreeTextResult, MatrixResult, UnavailableResult
+from .questions import (AdministrativeResult, ChoiceResult, FreeTextResult, MatrixResult,
+                        MultipleChoiceResult, NumberResult, UnavailableResult)
 
 
-def _choice(r: ChoiceResult) -> dict:
+def _choice(r: ChoiceResult | MultipleChoiceResult) -> dict:
+    """Single and multiple choice alike; a non-substantive option has a count and no percentage."""
     top = r.top if not any(o.hidden for o in r.options if o.label == r.top) else None
+    in_pct = getattr(r, "nonsubstantive_in_percentages", False)
     return {"number": r.question.number, "answered": r.answered, "not_answered": r.not_answered,
+            "in_percentages": r.in_percentages,
             "count": {o.label: o.hidden or o.share.count for o in r.options},
-            "pct": {o.label: None if o.hidden else o.share.rounded for o in r.options}, "top": top}
+            "pct": {o.label: None if o.hidden or (o.nonsubstantive and not in_pct) else o.share.rounded
+                    for o in r.options}, "top": top}
+
+
+def _number(r: NumberResult) -> dict:
+    items = {i.column: {"label": i.label, "answered": i.answered,
+                        **({k: getattr(i.summary, k) for k in ("mean", "median", "q1", "q3")}
+                           | {"min": i.summary.minimum, "max": i.summary.maximum}
+                           if i.summary else {})} for i in r.items}
+    return {"number": r.question.number, "answered": r.answered_any, "not_answered": r.not_answered,
+            "items": items}
 
 
 def _matrix(r: MatrixResult) -> dict:
     items = {i.column: {"label": i.label, "answered": i.answered,
+                        "on_scale": i.on_scale,
                         "count": {p.label: p.share.count for p in i.points},
-                        "pct": {p.label: p.share.rounded for p in i.points}} for i in r.items}
+                        "pct": {p.label: None if p.nonsubstantive else p.share.rounded
+                                for p in i.points}} for i in r.items}
     return {"number": r.question.number, "answered": r.answered_any,
             "not_answered": r.not_answered, "items": items, "top_point": r.top_point,
             "ranked_by_top_point": [i.label for i in r.ranked_by_top_point()]}
@@ -66,8 +85,13 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
     for qid, r in questions.items():
         if isinstance(r, MatrixResult):
             matrix[qid] = _matrix(r)
-        elif isinstance(r, ChoiceResult):
+        elif isinstance(r, (ChoiceResult, MultipleChoiceResult)):
             q[qid] = _choice(r)
+        elif isinstance(r, NumberResult):
+            q[qid] = _number(r)
+        elif isinstance(r, AdministrativeResult):
+            q[qid] = {"number": r.question.number, "answered": r.answered,
+                      "not_answered": r.not_answered, "administrative": True}
         elif isinstance(r, FreeTextResult):
             q[qid] = {"number": r.question.number, "answered": r.answered,
                       "not_answered": r.not_answered}

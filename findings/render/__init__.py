@@ -12,7 +12,8 @@ import json
 
 import yaml
 
-from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..compute.questions import (AdministrativeResult, ChoiceResult, FreeTextResult, MatrixResult,
+                                 MultipleChoiceResult, NumberResult, empty_reason)
 from ..errors import DataError, Problem
 from ..privacy import redact
 from . import defaults, figures, pages
@@ -107,6 +108,30 @@ def _inert(value, key=None):
     return value
 
 
+def _gathered(study, questions: dict) -> dict:
+    """Questions with nothing to chart, gathered per page: those with no results (lost, not in the
+    data, nobody answered) in one note, the questions about the survey itself in one list. A note
+    takes the place of the fragment of the first such question of the page (in the order of its
+    results section), and the others' fragments are empty, so a page shows each note once wherever
+    it includes its questions. -> question id -> fragment."""
+    in_sections = {qid for s in study.sections for qid in s.questions}
+    groups = [s.questions for s in study.sections] + [(qid,) for qid in questions
+                                                      if qid not in in_sections]
+    out: dict = {}
+    for qids in groups:
+        qids = [qid for qid in qids if qid in questions and qid not in out]
+        empty = [(qid, empty_reason(questions[qid])) for qid in qids
+                 if empty_reason(questions[qid]) is not None]
+        admin = [qid for qid in qids if isinstance(questions[qid], AdministrativeResult)]
+        if empty:
+            out.update({qid: "" for qid, _ in empty})
+            out[empty[0][0]] = pages.not_shown_note([(questions[qid].question, why) for qid, why in empty])
+        if admin:
+            out.update({qid: "" for qid in admin})
+            out[admin[0]] = pages.administrative_note([questions[qid] for qid in admin])
+    return out
+
+
 def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output:
     """``prose_pages``: the docs-root paths of the hand-written pages (names only), which take the
     place of the default pages of the same path and join a drafted nav."""
@@ -125,27 +150,33 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
         theme_links[qid] = list(groups.items())
 
     provenance = figures.provenance(study, meta)  # drawn in every chart: source, reconstructed
+    gathered = _gathered(study, results.questions)
     for qid, r in results.questions.items():
         fragment = f"fragments/questions/{qid}.md"
-        if isinstance(r, MatrixResult):
+        if qid in gathered:
+            out.extra[fragment] = gathered[qid]
+        elif isinstance(r, MatrixResult):
             spec = figures.likert_spec(r, **provenance)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
                 pages.matrix_fragment(r, meta, spec, item_links)
             out.specs.append(spec)
-        elif isinstance(r, ChoiceResult):
+        elif isinstance(r, (ChoiceResult, MultipleChoiceResult)):
             spec = figures.bar_spec(r, **provenance)
             out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
                 pages.choice_fragment(r, meta, spec, results.disclosure.threshold,
                                       (results.conflicts or {}).get(qid, ()))
             out.specs.append(spec)
+        elif isinstance(r, NumberResult):
+            specs = figures.histogram_specs(r, **provenance)
+            out.extra[fragment], out.docs[pages.download_path(f"{qid}.csv")] = \
+                pages.number_fragment(r, meta, specs)
+            out.specs += specs
         elif isinstance(r, FreeTextResult):
             cond = r.question.condition
             condition_text = None if cond is None else (
                 f"answered “{md_text(cond.equals)}” to question "
                 f"{md_text(instrument.question(cond.question).number)}")
             out.extra[fragment] = pages.free_text_fragment(r, theme_links.get(qid, []), condition_text)
-        else:
-            out.extra[fragment] = pages.unavailable_fragment(r.question)
 
     if study.characteristics:
         out.extra["fragments/table-1.md"], out.docs[pages.download_path("table-1.csv")] = \

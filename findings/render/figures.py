@@ -19,6 +19,14 @@ marked nonsubstantive (don't know, not applicable) are grey and drawn apart, rig
 Figures have a white background so they read the same in the light and the dark palette and in
 greyscale print.
 
+Non-substantive answers (don't know, prefer not to say) are never on the scale: in a bar chart
+they are grey bars below a line, "Left out of the percentages", each the length its count would be
+among the bars above, labelled with its count only. A multi-select question's bars are in order of
+how many chose each option (several answers could be chosen, and the chart says so); a question
+with many options leaves out the options nobody chose and draws at most ``CHART_BARS`` bars, the
+rest as one. Typed numbers are histograms: one panel per item (``HISTOGRAM_PANELS`` at most in one
+figure), a row per bin.
+
 A scale's polarity (``polarity`` in the instrument) decides the geometry: a unipolar scale (not at
 all ... a great deal) is stacked from zero; a bipolar scale (disagree ... agree) diverges around
 zero, placed between its two halves, or in the middle of its middle point when it has one.
@@ -34,7 +42,7 @@ chart has every number.
 from __future__ import annotations
 
 
-STYLE_VERSION = "10"  # bump when the drawing code changes, to invalidate the figure cache
+STYLE_VERSION = "11"  # bump when the drawing code changes, to invalidate the figure cache
 
 FIG_WIDTH = 4.4  # inches: 343 CSS px of a phone show it at 343/316.8 = 1.08 px per point
 MARGIN = 0.1  # inches around everything
@@ -79,8 +87,9 @@ def _top_options(result) -> list:
     answered, or one of them is a count the disclosure rule hides."""
     if result.top is None:
         return []
-    count = next(o.share.count for o in result.options if o.label == result.top)
-    tied = [o for o in result.options if o.share.count == count]
+    substantive = [o for o in result.options if not o.nonsubstantive]
+    count = next(o.share.count for o in substantive if o.label == result.top)
+    tied = [o for o in substantive if o.share.count == count]
     return [] if any(o.hidden for o in tied) else tied
 
 
@@ -105,27 +114,54 @@ def _top_items(result) -> tuple[str | None, list]:
     return result.scale[j], [i for i in ranked if i.points[j].share.count == count]
 
 
-def bar_spec(result, source: str = "", notice: str = "") -> dict:
-    """The spec of a closed question's bar chart, from its computed result. ``source`` and
-    ``notice``: the words of ``provenance``, drawn in the image."""
-    q = result.question
-    top = _top_options(result)
+def _headline(top: list, several: bool) -> str:
     if not top:
-        headline = ""
-    elif len(top) == 1:
-        headline = f"Most common answer: {_quoted([top[0].label])} ({top[0].share.rounded}%)"
-    else:
-        headline = f"Most common answers: {_quoted(o.label for o in top)} ({top[0].share.rounded}% each)"
+        return ""
+    if several:  # a multi-select question: "chosen", of those who answered
+        if len(top) == 1:
+            return f"Most chosen: {_quoted([top[0].label])} ({top[0].share.rounded}%)"
+        return f"Most chosen: {_quoted(o.label for o in top)} ({top[0].share.rounded}% each)"
+    if len(top) == 1:
+        return f"Most common answer: {_quoted([top[0].label])} ({top[0].share.rounded}%)"
+    return f"Most common answers: {_quoted(o.label for o in top)} ({top[0].share.rounded}% each)"
+
+
+def bar_spec(result, source: str = "", notice: str = "") -> dict:
+    """The spec of a closed question's bar chart (single or multiple choice), from its computed
+    result. ``source`` and ``notice``: the words of ``provenance``, drawn in the image.
+
+    The bars are ``result.charted``'s (and one for its ``others``); when the disclosure rule keeps
+    the non-substantive answers in the percentages, they are grey bars among the others, else they
+    are ``apart``: [label, count (None when hidden), the rule's words or ""]."""
+    q = result.question
+    several = getattr(q, "type", "") == "multiple_choice"
+    charted = result.charted
+    inside = getattr(result, "nonsubstantive_in_percentages", False)
+    bars = list(charted.bars) + (list(charted.apart) if inside else [])
+    top = _top_options(result)
+    labels = [o.label for o in bars]
+    counts = [None if o.hidden else o.share.count for o in bars]
+    percents = [0.0 if o.hidden else o.share.percent for o in bars]
+    rounded = [o.hidden if o.hidden else o.share.rounded for o in bars]
+    nonsubstantive = [o.nonsubstantive for o in bars]
+    if charted.others is not None:
+        labels.append(f"{len(charted.others_labels)} other answers, together")
+        hidden = charted.others_hidden
+        counts.append(None if hidden else charted.others.count)
+        percents.append(0.0 if hidden else charted.others.percent)
+        rounded.append(hidden if hidden else charted.others.rounded)
+        nonsubstantive.append(False)
     return {"kind": "bars", "name": q.id, "number": q.number, "title": q.text,
-            "source": source, "notice": notice, "headline": headline,
+            "source": source, "notice": notice, "headline": _headline(top, several),
             "top": [[o.label, o.share.count, o.share.rounded] for o in top],
-            "labels": [o.label for o in result.options],
+            "several": several, "labels": labels,
             # a count the disclosure rule hides is not in the spec at all: no bar, its words instead
-            "counts": [None if o.hidden else o.share.count for o in result.options],
-            "percents": [0.0 if o.hidden else o.share.percent for o in result.options],
-            "rounded": [o.hidden if o.hidden else o.share.rounded for o in result.options],
+            "counts": counts, "percents": percents, "rounded": rounded,
             "answered": result.answered, "respondents": result.respondents,
-            "nonsubstantive": [o.nonsubstantive for o in result.options]}
+            "in_percentages": result.in_percentages, "nonsubstantive": nonsubstantive,
+            "apart": [] if inside else [[o.label, None if o.hidden else o.share.count, o.hidden or ""]
+                                         for o in charted.apart],
+            "unchosen": len(charted.unchosen)}
 
 
 def likert_spec(result, source: str = "", notice: str = "") -> dict:
@@ -158,7 +194,70 @@ def likert_spec(result, source: str = "", notice: str = "") -> dict:
             "nonsubstantive": nonsubstantive,
             "counts": [[p.share.count for p in i.points] for i in result.items],
             "percents": [[p.share.percent for p in i.points] for i in result.items],
-            "answered": [i.answered for i in result.items], "respondents": result.respondents}
+            "answered": [getattr(i, "on_scale", i.answered) for i in result.items],
+            "respondents": result.respondents}
+
+
+HISTOGRAM_PANELS = 6  # items of a number question drawn in one figure; more make further figures
+
+
+def decimal_text(value, digits: int) -> str:
+    from ..compute.stats import decimal_text as text  # here: drawing workers need not import pandas
+
+    return text(value, digits)
+
+
+def number_text(value) -> str:
+    """A statistic as charts and tables write it: at most two decimals, no trailing zeros."""
+    return decimal_text(value, 2)
+
+
+def _summary_line(summary, unit: str | None) -> str:
+    unit = f" {unit}" if unit else ""
+    return (f"Median {number_text(summary.median)}{unit}, mean {number_text(summary.mean)}; from "
+            f"{number_text(summary.minimum)} to {number_text(summary.maximum)} (n = {summary.n})")
+
+
+def _number_headline(result) -> str:
+    answered = [i for i in result.items if i.summary]
+    unit = f" {result.question.unit}" if getattr(result.question, "unit", None) else ""
+    if len(result.items) == 1 and answered:
+        s = answered[0].summary
+        return (f"Median answer: {number_text(s.median)}{unit} (the middle half gave "
+                f"{number_text(s.q1)} to {number_text(s.q3)})")
+    if not answered:
+        return ""
+    best = max(i.summary.median for i in answered)
+    top = [i for i in answered if i.summary.median == best]
+    if len(top) > 1:
+        return ""
+    return f"Highest median: {_quoted([top[0].label])} ({number_text(best)}{unit})"
+
+
+def histogram_specs(result, source: str = "", notice: str = "") -> list[dict]:
+    """The histograms of a number question: one panel per item that has answers, at most
+    ``HISTOGRAM_PANELS`` per figure (the first figure is named after the question, the next
+    ``<id>-2`` ...). Bin edges and counts come from the computed summaries."""
+    q = result.question
+    unit = getattr(q, "unit", None)
+    panels = []
+    for item in result.items:
+        if item.summary is None:
+            continue
+        h = item.summary.histogram
+        panels.append({"label": item.label if q.items else "", "line": _summary_line(item.summary, unit),
+                       "whole": h.whole, "values": list(h.values),
+                       "edge_text": [] if h.whole else [decimal_text(e, 6) for e in h.edges],
+                       "counts": list(h.counts)})
+    headline = _number_headline(result)
+    specs = []
+    for k, start in enumerate(range(0, len(panels), HISTOGRAM_PANELS)):
+        specs.append({"kind": "histogram", "name": q.id if k == 0 else f"{q.id}-{k + 1}",
+                      "number": q.number, "title": q.text, "source": source, "notice": notice,
+                      "headline": headline if k == 0 else "", "unit": unit or "",
+                      "items": len(result.items), "panels": panels[start:start + HISTOGRAM_PANELS],
+                      "answered": result.answered_any, "respondents": result.respondents})
+    return specs
 
 
 ALT_MAX = 250  # characters: the main message; the table beside the chart has the numbers
@@ -168,14 +267,21 @@ def alt_text(spec: dict) -> str:
     """The chart's main message in one or two sentences, for screen readers: what kind of chart,
     how many answered, and the finding its title states. Every number is in the table beside it."""
     number = spec["number"]
-    if spec["kind"] == "bars":
+    if spec["kind"] == "histogram":
+        many = spec["items"] > 1
+        first = (f"Histogram{'s' if many else ''} of question {number}"
+                 f"{', one per item' if many else ''}: {spec['answered']} of {spec['respondents']} "
+                 f"respondents gave {'at least one number' if many else 'a number'}.")
+        finding = f" {spec['headline']}." if spec["headline"] else ""
+    elif spec["kind"] == "bars":
         first = (f"Bar chart of question {number}: {spec['answered']} of {spec['respondents']} "
                  "respondents answered.")
         top = spec["top"]
         finding = ""
         if top:
             said = " and ".join(f"{label}: {count} ({p}%)" for label, count, p in top)
-            finding = f" Most common answer{'s' if len(top) > 1 else ''}: {said}."
+            what = "Most chosen" if spec.get("several") else "Most common answer"
+            finding = f" {what}{'s' if len(top) > 1 and not spec.get('several') else ''}: {said}."
     else:
         scale = [s for s, ns in zip(spec["scale"], spec["nonsubstantive"]) if not ns]
         kind = "Diverging stacked bar chart" if spec["polarity"] == "bipolar" else "Stacked bar chart"
@@ -317,47 +423,144 @@ class _Measure:
 
 def _n_line(spec: dict) -> str:
     if spec["kind"] == "bars":
-        return f"n = {spec['answered']} answered, of {spec['respondents']} respondents"
+        line = f"n = {spec['answered']} answered, of {spec['respondents']} respondents"
+        if spec.get("apart") and spec.get("in_percentages") != spec["answered"]:
+            line += f"; percentages of the {spec['in_percentages']} whose answers are above the line"
+        return line
+    if spec["kind"] == "histogram":
+        return f"n = {spec['answered']} gave a number, of {spec['respondents']} respondents"
     return (f"n = {spec['answered_any']} rated at least one item, of {spec['respondents']} "
             "respondents")
 
 
+def _notes(spec: dict) -> list[str]:
+    """Lines under the n line: what a reader of the chart alone needs to know."""
+    notes = []
+    if spec.get("several"):
+        notes.append("Several answers could be chosen, so the percentages add to more than 100%.")
+    if spec.get("unchosen"):
+        k = spec["unchosen"]
+        notes.append(f"{k} option{'s' if k != 1 else ''} nobody chose {'are' if k != 1 else 'is'} "
+                     "not shown.")
+    if spec.get("unit"):
+        notes.append(f"Answers in {spec['unit']}.")
+    return notes
+
+
 LABEL_GAP = 0.04  # inches between a label and its bar
+APART_TITLE = "Left out of the percentages:"
 
 
 def _bars_body(m: _Measure, spec: dict, inner: float):
-    """Rows of (label above, bar below, count and percentage right of the bar's end)."""
+    """Rows of (label above, bar below, count and percentage right of the bar's end); then, below
+    a line, the non-substantive answers: grey bars as long as their counts would be among the bars
+    above, labelled with the count alone."""
     bar_h, row_gap, offset = 0.2, 0.14, 0.05
     rows, y = [], 0.0
-    for label, count, rounded in zip(spec["labels"], spec["counts"], spec["rounded"]):
+    colours = [NONSUBSTANTIVE_COLOUR if ns else BAR_COLOUR for ns in spec["nonsubstantive"]]
+    for label, count, rounded, p, colour in zip(spec["labels"], spec["counts"], spec["rounded"],
+                                                spec["percents"], colours):
         text = m.wrap(label, inner, TEXT_PT)
         value = rounded if count is None else f"{count} ({rounded}%)"
         lh = m.height(text, TEXT_PT)
-        rows.append((y, text, y + lh + LABEL_GAP + bar_h / 2, value, m.width(value, TEXT_PT)))
+        rows.append((y, text, y + lh + LABEL_GAP + bar_h / 2, value, m.width(value, TEXT_PT), p,
+                     count, colour, "bar"))
         y += lh + LABEL_GAP + bar_h + row_gap
+    apart = spec.get("apart") or []
+    rule_y = title = None
+    if apart:
+        rule_y = y + 0.02
+        title = m.wrap(APART_TITLE, inner, TEXT_PT)
+        y = rule_y + 0.1
+        title_y, y = y, y + m.height(title, TEXT_PT) + 0.08
+        # the length a count has among the bars above: people per percentage point
+        per_person = 100.0 / (spec["in_percentages"] or spec["answered"] or 1)
+        for label, count, words in apart:
+            text = m.wrap(label, inner, TEXT_PT)
+            value = words if count is None else str(count)
+            lh = m.height(text, TEXT_PT)
+            rows.append((y, text, y + lh + LABEL_GAP + bar_h / 2, value, m.width(value, TEXT_PT),
+                         0.0 if count is None else count * per_person, count,
+                         NONSUBSTANTIVE_COLOUR, "bar-apart"))
+            y += lh + LABEL_GAP + bar_h + row_gap
     height = y - row_gap
     # the longest bar and its words fill the width: the scale's end is where they fit
     xmax = 0.0
-    for p, (*_, vw) in zip(spec["percents"], rows):
+    for *_, vw, p, _, _, _ in rows:
         room = max(inner - vw - offset - 0.02, inner * 0.3)
         xmax = max(xmax, p * inner / room)
     xmax = xmax or 100.0
     per_inch = xmax / inner
 
     def draw(ax):
-        colours = [NONSUBSTANTIVE_COLOUR if ns else BAR_COLOUR for ns in spec["nonsubstantive"]]
-        for (top, text, mid, value, _), p, c, colour in zip(rows, spec["percents"], spec["counts"],
-                                                            colours):
+        for top, text, mid, value, _, p, c, colour, gid in rows:
             ax.text(0, top, text, ha="left", va="top", fontsize=TEXT_PT)
             if c is not None:
                 bar = ax.barh(mid, p, height=bar_h, left=0, color=colour, linewidth=0)
-                bar.patches[0].set_gid("bar")
+                bar.patches[0].set_gid(gid)
             ax.text(p + offset * per_inch, mid, value, ha="left", va="center", fontsize=TEXT_PT,
                     color=TEXT_COLOUR)
-        for _, _, mid, _, _ in rows:  # the zero line, beside each bar (not through its label)
+            # the zero line, beside each bar (not through its label)
             ax.plot([0, 0], [mid - bar_h / 2 - 0.03, mid + bar_h / 2 + 0.03], color=TEXT_COLOUR,
                     linewidth=0.8)
+        if apart:
+            ax.plot([0, xmax], [rule_y, rule_y], color=NONSUBSTANTIVE_COLOUR, linewidth=0.8,
+                    gid="apart-rule")
+            ax.text(0, title_y, title, ha="left", va="top", fontsize=TEXT_PT, style="italic")
         ax.set_xlim(0, xmax)
+        return height
+
+    return height, draw
+
+
+def _bin_label(spec: dict, panel: dict, k: int) -> str:
+    if panel["whole"]:
+        return str(panel["values"][k])
+    return f"{panel['edge_text'][k]} to {panel['edge_text'][k + 1]}"
+
+
+def _histogram_body(m: _Measure, spec: dict, inner: float):
+    """One panel per item: its label and summary line, then a row per bin (the bin's values left,
+    a bar, its count right of the bar's end), lowest values at the top."""
+    bar_h, row_gap, offset, panel_gap = 0.17, 0.07, 0.05, 0.22
+    panels, y = [], 0.0
+    for panel in spec["panels"]:
+        head = []
+        if panel["label"]:
+            text = m.wrap(panel["label"], inner, TEXT_PT, bold=True)
+            head.append((y, text, True))
+            y += m.height(text, TEXT_PT, True) + 0.04
+        line = m.wrap(panel["line"], inner, TEXT_PT)
+        head.append((y, line, False))
+        y += m.height(line, TEXT_PT) + 0.08
+        labels = [_bin_label(spec, panel, k) for k in range(len(panel["counts"]))]
+        label_w = max(m.width(t, TEXT_PT) for t in labels) + 0.08
+        count_w = max(m.width(str(c), TEXT_PT) for c in panel["counts"])
+        bars = []
+        for text, count in zip(labels, panel["counts"]):
+            bars.append((y + bar_h / 2, text, count))
+            y += bar_h + row_gap
+        panels.append((head, bars, label_w, count_w, max(panel["counts"]) or 1))
+        y += panel_gap
+    height = y - panel_gap - row_gap
+
+    def draw(ax):
+        ax.set_xlim(0, inner)
+        for head, bars, label_w, count_w, most in panels:
+            for top, text, bold in head:
+                ax.text(0, top, text, ha="left", va="top", fontsize=TEXT_PT,
+                        fontweight="bold" if bold else "normal")
+            room = inner - label_w - count_w - offset - 0.02
+            for mid, text, count in bars:
+                ax.text(label_w - 0.08, mid, text, ha="right", va="center", fontsize=TEXT_PT)
+                width = room * count / most
+                if count:
+                    ax.barh(mid, width, height=bar_h, left=label_w, color=BAR_COLOUR,
+                            linewidth=0).patches[0].set_gid("bin")
+                ax.text(label_w + width + offset, mid, str(count), ha="left", va="center",
+                        fontsize=TEXT_PT)
+                ax.plot([label_w, label_w], [mid - bar_h / 2 - 0.035, mid + bar_h / 2 + 0.035],
+                        color=TEXT_COLOUR, linewidth=0.8)
         return height
 
     return height, draw
@@ -508,6 +711,9 @@ def figure(spec: dict):
     header.append((question, dict(fontsize=TEXT_PT), m.height(question, TEXT_PT), 0.06))
     n_line = m.wrap(_n_line(spec), inner, TEXT_PT)
     header.append((n_line, dict(fontsize=TEXT_PT), m.height(n_line, TEXT_PT), 0.06))
+    for note in _notes(spec):
+        note = m.wrap(note, inner, TEXT_PT)
+        header.append((note, dict(fontsize=TEXT_PT, style="italic"), m.height(note, TEXT_PT), 0.06))
     if spec["notice"]:
         text = m.wrap(spec["notice"], inner - 2 * pad, TEXT_PT, bold=True)
         box = dict(boxstyle=f"square,pad={pad * 72 / TEXT_PT:.3f}", fc="white", ec=NOTICE_COLOUR,
@@ -516,7 +722,8 @@ def figure(spec: dict):
                        m.height(text, TEXT_PT, True) + 2 * pad, 0.06))
     source = m.wrap(spec["source"], inner, TEXT_PT) if spec["source"] else ""
     footer = m.height(source, TEXT_PT) if source else 0.0
-    body_h, draw_body = (_bars_body if spec["kind"] == "bars" else _likert_body)(m, spec, inner)
+    body = {"bars": _bars_body, "histogram": _histogram_body}.get(spec["kind"], _likert_body)
+    body_h, draw_body = body(m, spec, inner)
     head_h = sum(h + g for _, _, h, g in header)
     total = MARGIN + head_h + 0.12 + body_h + (0.16 + footer if source else 0.0) + MARGIN
     fig.set_size_inches(FIG_WIDTH, total)

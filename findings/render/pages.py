@@ -10,7 +10,8 @@ import csv
 import io
 import json
 
-from ..compute.questions import ChoiceResult, FreeTextResult, MatrixResult
+from ..compute.questions import (NOBODY, NOT_IN_DATA, UNAVAILABLE, ChoiceResult, FreeTextResult,
+                                 MatrixResult, MultipleChoiceResult, NumberResult)
 from ..compute.stats import round_half_up
 from ..compute.themes import quote_key
 from ..privacy import redact
@@ -84,21 +85,49 @@ def reconstructed_notice(meta) -> str:
             f"    [Read how the data were reconstructed](/{DATA_PAGE}).\n\n")
 
 
-def figure_block(spec: dict, caption: str) -> str:
-    """An accessible chart: image with alt text stating its finding (the table beside it has every
-    number), caption, and downloads. The image is drawn for a phone's width (figures.FIG_WIDTH) and
-    shown at its own size, or narrower where the page is narrower."""
+NUMBERS_POINTER = "Every count is in the table under “Show the numbers”, below."
+
+
+def figure_block(spec: dict, caption: str = "") -> str:
+    """An accessible chart: image with alt text stating its finding, and a caption that adds what
+    the chart's own title does not say (``caption``, if anything) and where its numbers are (the
+    table one click away). The image is drawn for a phone's width (figures.FIG_WIDTH) and shown at
+    its own size, or narrower where the page is narrower."""
     name = spec["name"]
     alt = md_text(fig.alt_text(spec))
+    caption = f"{caption} {NUMBERS_POINTER}" if caption else NUMBERS_POINTER
     return (
         f'<figure class="chart" markdown="span">\n'
         f"![{alt}](/{figure_path(name, 'svg')}){{ loading=lazy }}\n"
         f"<figcaption>{caption}</figcaption>\n"
-        f"</figure>\n\n"
-        f"Download: [chart (SVG)](/{figure_path(name, 'svg')}) · "
-        f"[chart (PNG, for slides)](/{figure_path(name, 'png')}) · "
-        f"[data (CSV)](/{download_path(name + '.csv')})\n"
+        f"</figure>\n"
     )
+
+
+def downloads_line(specs, csv_name: str, question=None) -> str:
+    """The chart(s) as SVG and PNG, the numbers as CSV, and the question in the instrument."""
+    links = []
+    for k, spec in enumerate(specs):
+        which = f" {k + 1}" if len(specs) > 1 else ""
+        links += [f"[chart{which} (SVG)](/{figure_path(spec['name'], 'svg')})",
+                  f"[chart{which} (PNG, for slides)](/{figure_path(spec['name'], 'png')})"]
+    links.append(f"[data (CSV)](/{download_path(csv_name + '.csv')})")
+    line = "Download: " + " · ".join(links)
+    if question is not None:
+        line += (f" · [See question {md_text(question.number)} in the survey instrument]"
+                 f"(/{INSTRUMENT}#{question_anchor(question.id)})")
+    return line + "\n"
+
+
+SHOW_NUMBERS = "Show the numbers"
+
+
+def numbers_block(*parts: str) -> str:
+    """A question's table and its notes, one click away (a collapsed note: ``??? note``), so the
+    chart comes first and the page stays short. Empty parts are left out."""
+    body = "\n\n".join(p.strip("\n") for p in parts if p and p.strip())
+    indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+    return f'??? note "{SHOW_NUMBERS}"\n\n{indented}\n'
 
 
 def _count_pct(option) -> list:
@@ -106,6 +135,11 @@ def _count_pct(option) -> list:
     if option.hidden:
         return [f"*{option.hidden}*", "–"]
     return [option.share.count, pct(option.share)]
+
+
+def _count_only(option) -> list:
+    """A non-substantive option's cells: its count, and no percentage (it is not in them)."""
+    return [f"*{option.hidden}*" if option.hidden else option.share.count, "–"]
 
 
 def _csv_count(option) -> list:
@@ -121,6 +155,39 @@ def disclosure_note(results, threshold: int) -> str:
             "This keeps small groups of participants from being identified.*\n")
 
 
+def _labels(labels) -> str:
+    """“A”, “A” and “B”, “A”, “B” and “C”, as inert text."""
+    quoted = [f"“{md_text(label)}”" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def apart_note(labels, in_percentages: int, what: str = "gave one of the other answers") -> str:
+    """The table note of non-substantive answers: counted, shown apart, not in the percentages."""
+    if not labels:
+        return ""
+    verb = "is" if len(labels) == 1 else "are"
+    return (f"*{_labels(labels)} {verb} counted apart and left out of the percentages, which are of "
+            f"the {in_percentages} who {what}.*\n")
+
+
+UNCHOSEN_LISTED = 10  # the options nobody chose are named when there are at most this many
+
+
+def unchosen_note(labels) -> str:
+    if not labels:
+        return ""
+    k = len(labels)
+    named = f": {_labels(labels)}" if k <= UNCHOSEN_LISTED else ""
+    return f"*{k} option{'s' if k != 1 else ''} chosen by nobody {'are' if k != 1 else 'is'} not shown{named}.*\n"
+
+
+def others_note(charted) -> str:
+    if charted.others is None:
+        return ""
+    return (f"*The chart shows the {len(charted.bars)} most chosen answers, and the other "
+            f"{len(charted.others_labels)} as one bar; this table lists them all.*\n")
+
+
 # ---------------------------------------------------------------- questions
 def conflict_note(conflicts) -> str:
     """Where the paper's own figures about a question disagree, said beside its numbers."""
@@ -132,65 +199,178 @@ def conflict_note(conflicts) -> str:
             + f"\n\n    [All the paper's figures, checked](/{STATED})\n")
 
 
-def choice_fragment(r: ChoiceResult, meta, spec: dict, threshold: int = 0,
-                    conflicts=()) -> tuple[str, str]:
-    """A closed question: heading, denominator, table, chart, downloads. -> (markdown, csv).
-    ``conflicts``: the stated figures about this question that the paper contradicts elsewhere."""
+def _choice_table(r) -> tuple[str, str]:
+    """The table of a single- or multiple-choice question, and its notes."""
+    charted = r.charted
+    several = isinstance(r, MultipleChoiceResult)
+    inside = getattr(r, "nonsubstantive_in_percentages", False)
+    listed = list(charted.listed) + (list(charted.apart) if inside else [])
+    apart = [] if inside else list(charted.apart)
+    rows = [[md_text(o.label), *_count_pct(o)] for o in listed]
+    if apart:
+        rows.append(["**Chose an answer above**" if several else "**Total in the percentages**",
+                     r.in_percentages, "100%" if r.in_percentages and not several else "–"])
+        rows.append(["*Left out of the percentages:*", "", ""])
+        rows += [[md_text(o.label), *_count_only(o)] for o in apart]
+        rows.append(["**Total who answered**", r.answered, ""])
+    else:
+        rows.append(["**Total who answered**", r.answered,
+                     "100%" if r.answered and not several else "–"])
+    header = ["Answer", "Respondents", "% of those who answered" if not apart else "%"]
+    notes = []
+    if several:
+        notes.append(f"*Several answers could be chosen, so the percentages add to more than 100%: "
+                     f"each is of the {r.in_percentages} who chose at least one "
+                     f"{'of the answers above the line' if apart else 'answer'}.*\n")
+    elif apart:
+        notes.append(apart_note([o.label for o in apart], r.in_percentages,
+                                "gave one of the answers above the line"))
+    if inside:
+        labels = [o.label for o in charted.apart]
+        notes.append(f"*Here the percentages are of everyone who answered, {_labels(labels)} "
+                     "included: counting it apart would give away how few chose it.*\n")
+    notes += [unchosen_note(charted.unchosen), others_note(charted)]
+    return table(header, rows), "".join(n + ("\n" if n else "") for n in notes)
+
+
+def choice_fragment(r, meta, spec: dict, threshold: int = 0, conflicts=()) -> tuple[str, str]:
+    """A closed question (single or multiple choice): heading, denominator, chart, then its table one
+    click away, downloads. -> (markdown, csv). ``conflicts``: the stated figures about this question
+    that the paper contradicts elsewhere."""
     q = r.question
-    rows = [[md_text(o.label), *_count_pct(o)] for o in r.options]
-    rows.append(["**Total who answered**", r.answered, "100%" if r.answered else "–"])
-    caption = (f"Question {md_text(q.number)}. {r.answered} of {r.respondents} respondents "
-               f"answered{_reconstructed(meta)}.")
+    several = isinstance(r, MultipleChoiceResult)
+    body, notes = _choice_table(r)
+    caption = ("Several answers could be chosen, so the percentages add to more than 100%."
+               if several else "")
     md = [
         _heading(q),
         _answered_line(r.answered, r.respondents) + "\n",
-        table(["Answer", "Respondents", "% of those who answered"], rows) + "\n",
-        disclosure_note([r], threshold),
-        conflict_note(conflicts),
         figure_block(spec, caption),
-        f"[See question {md_text(q.number)} in the survey instrument]"
-        f"(/{INSTRUMENT}#{question_anchor(q.id)})\n",
+        numbers_block(body, notes, disclosure_note([r], threshold)),
+        conflict_note(conflicts),
+        downloads_line([spec], q.id, q),
     ]
-    csv_rows = [[q.id, o.label, *_csv_count(o), r.answered, r.respondents] for o in r.options]
-    return "\n".join(md), _csv(["question", "answer", "respondents", "percent_of_answered",
-                                "answered", "respondents_total"], csv_rows, _csv_label(meta))
+    apart = any(o.nonsubstantive for o in r.options)
+    header = ["question", "answer", "respondents", "percent_of_answered", "answered",
+              "respondents_total"] + (["percent_of"] if apart or several else [])
+    csv_rows = []
+    for o in r.options:
+        row = [q.id, o.label, *_csv_count(o), r.answered, r.respondents]
+        if apart or several:
+            left_out = o.nonsubstantive and not getattr(r, "nonsubstantive_in_percentages", False)
+            if left_out:
+                row[3] = ""
+            row.append("" if left_out else o.share.of)
+        csv_rows.append(row)
+    return "\n".join(p for p in md if p), _csv(header, csv_rows, _csv_label(meta))
 
 
 def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tuple[str, str]:
-    """A Likert-type matrix: one table (counts and row %), one diverging stacked bar chart."""
+    """A Likert-type matrix: one stacked bar chart, its table one click away (counts and row % of
+    the substantive points, then the non-substantive ones counted apart)."""
     q = r.question
+    ns = r.nonsubstantive
+    on_scale = [j for j, x in enumerate(ns) if not x]
+    apart = [j for j, x in enumerate(ns) if x]
     rows, related = [], []
     for item in r.items:
-        rows.append([md_text(item.label)]
-                    + [f"{p.share.count} ({pct(p.share)})" for p in item.points] + [item.answered])
+        cells = [f"{item.points[j].share.count} ({pct(item.points[j].share)})" for j in on_scale]
+        if apart:
+            cells += [item.on_scale] + [item.points[j].share.count for j in apart]
+        rows.append([md_text(item.label), *cells, item.answered])
         if item_links.get(item.column):
             related.append(f"- **{md_text(item.label)}**: {', '.join(item_links[item.column])}")
-    body = table(["Item", *(md_text(s) for s in r.scale), "Answered"], rows,
-                 ["l"] + ["r"] * (len(r.scale) + 1))
-    if related:
-        body += "\n\nThemes from the free-text answers that speak to each item:\n\n" + "\n".join(related)
-    layout = ("the centre line separates the lower half of the scale from the upper half"
-              if spec.get("polarity") == "bipolar" else "each bar runs from 0 to 100%")
-    caption = (f"Question {md_text(q.number)}. Each bar is one item, over those who rated it; "
-               f"{layout}{_reconstructed(meta)}.")
+    header = ["Item", *(md_text(r.scale[j]) for j in on_scale)]
+    if apart:
+        header += ["On the scale", *(f"{md_text(r.scale[j])} (not on the scale)" for j in apart)]
+    body = table(header + ["Answered"], rows, ["l"] + ["r"] * (len(header)))
+    note = ""
+    if apart:
+        note = (f"*{_labels([r.scale[j] for j in apart])} {'is' if len(apart) == 1 else 'are'} not "
+                "on the scale: counted apart and left out of the percentages, which are of those who "
+                "rated each item on the scale (“On the scale”).*\n")
+    caption = ("The centre line separates the lower half of the scale from the upper half."
+               if spec.get("polarity") == "bipolar" else "")
     notes = []
     if q.any_reconstructed:
-        notes.append('!!! note "Reconstructed items and scale"\n    The manuscript\'s table of this '
-                     "question is missing from its text. The items and the rating scale shown here "
-                     "were rebuilt from the sentences of the manuscript that name them; "
+        notes.append('!!! note "Reconstructed items and scale"\n    The items and the rating scale shown '
+                     "here are reconstructed: rebuilt from the text of the source document, not copied "
+                     "from the questionnaire; "
                      f"[see the instrument](/{INSTRUMENT}#{question_anchor(q.id)}) "
                      "for the source of each.\n")
+    themes = ("Themes from the free-text answers that speak to each item:\n\n" + "\n".join(related)
+              + "\n") if related else ""
     md = [_heading(q), _answered_line(r.answered_any, r.respondents, "rated at least one item") + "\n",
-          *notes, body + "\n", figure_block(spec, caption)]
+          *notes, figure_block(spec, caption), numbers_block(body, note), themes,
+          downloads_line([spec], q.id, q)]
     csv_rows = [[q.id, i.label, i.column, *(p.share.count for p in i.points), i.answered,
-                 r.respondents] for i in r.items]
-    return "\n".join(md), _csv(["question", "item", "column", *r.scale, "answered",
-                                "respondents_total"], csv_rows, _csv_label(meta))
+                 r.respondents] + ([i.on_scale] if apart else []) for i in r.items]
+    return "\n".join(p for p in md if p), _csv(
+        ["question", "item", "column", *r.scale, "answered", "respondents_total"]
+        + (["answered_on_the_scale"] if apart else []), csv_rows, _csv_label(meta))
+
+
+def _stat(value) -> str:
+    return fig.number_text(value)
+
+
+def _bins_table(summary, unit: str | None) -> str:
+    h = summary.histogram
+    what = f"Answer ({md_text(unit)})" if unit else "Answer"
+    if h.whole:
+        labels = [str(v) for v in h.values]
+    else:
+        edges = [fig.decimal_text(e, 6) for e in h.edges]
+        labels = [f"{lo} to {hi}" for lo, hi in zip(edges, edges[1:])]
+    return table([what, "Respondents"], [[label, count] for label, count in zip(labels, h.counts)])
+
+
+def number_fragment(r: NumberResult, meta, specs: list) -> tuple[str, str]:
+    """Typed numbers: the histogram(s) first, then, one click away, the summary statistics per item
+    and the counts of each bar. -> (markdown, csv)."""
+    q = r.question
+    unit = getattr(q, "unit", None)
+    rows = []
+    for i in r.items:
+        s = i.summary
+        rows.append([md_text(i.label) if q.items else "All answers", i.answered]
+                    + ([_stat(x) for x in (s.mean, s.median, s.q1, s.q3, s.minimum, s.maximum)]
+                       if s else ["–"] * 6))
+    summary = table(["Item" if q.items else "", "Answered", "Mean", "Median", "Lower quartile",
+                     "Upper quartile", "Lowest", "Highest"], rows)
+    notes = [f"*Answers in {md_text(unit)}.*\n" if unit else "",
+             "*Half the answers lie between the lower and the upper quartile. Each bar of the "
+             "histogram counts the answers from its first value up to, not including, its last "
+             "(the last bar includes both), or one whole number.*\n"]
+    bins = []
+    for i in r.items:
+        if i.summary is not None:
+            title = f"**{md_text(i.label)}**\n\n" if q.items else ""
+            bins.append(title + _bins_table(i.summary, unit))
+    what = "gave at least one number" if q.items else "answered this question"
+    md = [_heading(q), _answered_line(r.answered_any, r.respondents, what) + "\n",
+          *(figure_block(spec) for spec in specs),
+          numbers_block(summary, "".join(notes), *bins),
+          downloads_line(specs, q.id, q) if specs else ""]
+    csv_rows = []
+    for i in r.items:
+        s = i.summary
+        csv_rows.append([q.id, i.label, i.column, "answered", "", "", i.answered])
+        if s is None:
+            continue
+        for name, value in (("mean", s.mean), ("median", s.median), ("lower_quartile", s.q1),
+                            ("upper_quartile", s.q3), ("lowest", s.minimum), ("highest", s.maximum)):
+            csv_rows.append([q.id, i.label, i.column, name, "", "", value])
+        for lo, hi, count in zip(s.histogram.edges, s.histogram.edges[1:], s.histogram.counts):
+            csv_rows.append([q.id, i.label, i.column, "histogram_bin", lo, hi, count])
+    return "\n".join(p for p in md if p), _csv(
+        ["question", "item", "column", "what", "bin_from", "bin_to", "value"], csv_rows,
+        _csv_label(meta))
 
 
 def free_text_fragment(r: FreeTextResult, theme_links: list, condition_text: str | None) -> str:
-    """``theme_links``: [(analysis title, [links to its themes that hold answers to this question])]."""
-    """A free-text question: how many answered it, and the themes its answers were coded to."""
+    """A free-text question: how many answered it, and the themes its answers were coded to.
+    ``theme_links``: [(analysis title, [links to its themes that hold answers to this question])]."""
     q = r.question
     if not r.in_data:
         return (_heading(q) + "\nFree-text question. Its answers are not part of the data this site "
@@ -210,10 +390,37 @@ def free_text_fragment(r: FreeTextResult, theme_links: list, condition_text: str
               "which appear on the theme pages." + themes)
 
 
-def unavailable_fragment(question) -> str:
-    return (_heading(question) + '\n!!! info "Results not available"\n    The answer options of this '
-            "question were printed in a table that the manuscript's text does not include, so "
-            "neither its items nor its results can be shown. Nothing has been made up in their place.\n")
+EMPTY_REASON = {UNAVAILABLE: "its options or items are not available, so no results can be shown "
+                             "(nothing has been made up in their place)",
+                NOT_IN_DATA: "its answers are not part of the data this site is built from",
+                NOBODY: "nobody answered it"}
+
+
+def _listed_question(question, words: str) -> str:
+    """One question in a page's gathered note, carrying its anchor (links to it still land)."""
+    return (f'- <span id="{question_anchor(question.id)}"></span>[Question {md_text(question.number)}]'
+            f"(/{INSTRUMENT}#{question_anchor(question.id)}), “{md_text(question.text)}”: {words}.")
+
+
+def not_shown_note(empty) -> str:
+    """One note for every question of a page that has no results: [(question, reason)], where the
+    reason is one of compute.questions' UNAVAILABLE, NOT_IN_DATA, NOBODY."""
+    if not empty:
+        return ""
+    lines = [_listed_question(q, EMPTY_REASON[reason]) for q, reason in empty]
+    return '!!! info "Not shown here"\n\n' + "\n".join(f"    {line}" for line in lines) + "\n"
+
+
+def administrative_note(results) -> str:
+    """One list for a page's questions about the survey itself (AdministrativeResult): listed with
+    how many answered, not charted or tabled as findings."""
+    if not results:
+        return ""
+    lines = [_listed_question(r.question, f"{r.answered} of {r.respondents} respondents answered")
+             for r in results]
+    return ('!!! note "Questions about taking part"\n\n    These questions were about the survey itself, '
+            "not its topic, so their answers are not findings.\n\n"
+            + "\n".join(f"    {line}" for line in lines) + "\n")
 
 
 STATED_MARK = "✓ stated in the paper"
@@ -241,14 +448,26 @@ def characteristics_fragment(results, threshold: int = 0, meta=None, stated: fro
     marked, except where the disclosure rule hides the count."""
     rows, csv_rows = [], []
     for r in results:
-        rows.append([f"**{md_text(r.question.text)}** (n = {r.answered})", "", ""])
+        inside = getattr(r, "nonsubstantive_in_percentages", False)
+        counted_apart = not inside and any(o.nonsubstantive and o.share.count for o in r.options)
+        how = []
+        if counted_apart:
+            how.append(f"percentages of the {r.in_percentages} who gave one of the other answers")
+        if isinstance(r, MultipleChoiceResult):
+            how.append("several answers could be chosen")
+        rows.append([f"**{md_text(r.question.text)}** (n = {r.answered}"
+                     + "".join(f"; {h}" for h in how) + ")", "", ""])
         for o in r.options:
-            cells = _count_pct(o)
+            left_out = o.nonsubstantive and not inside
+            cells = _count_only(o) if left_out else _count_pct(o)
             said = not o.hidden and (r.question.id, o.label) in stated
             if said:
                 cells[0] = f"{cells[0]} {STATED_MARK}"
-            rows.append([md_text(o.label), *cells])
-            csv_rows.append([r.question.id, r.question.text, o.label, *_csv_count(o), r.answered,
+            rows.append([md_text(o.label) + (" *(not in the percentages)*" if left_out else ""), *cells])
+            count = _csv_count(o)
+            if left_out:
+                count[1] = ""
+            csv_rows.append([r.question.id, r.question.text, o.label, *count, r.answered,
                              "" if o.hidden else "yes" if said else "no"])
     md = (_table1_caption(meta, stated)
           + table(["Characteristic", "Respondents", "% of those who answered"], rows) + "\n\n"

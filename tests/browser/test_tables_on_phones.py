@@ -10,6 +10,10 @@ What site.js and site.css build, and what these tests read:
 - a line "Scroll sideways for more columns" (``p.table-scroll-hint``) is shown just above it;
 - the first cell of every row is sticky, on an opaque background.
 A table that fits shows none of this.
+
+A question's table sits in a collapsed "Show the numbers" note (a <details>): every <details> of
+the article is opened before anything is measured (a closed one has no width, so its table would
+pass unmeasured), and a table that still has no width is a problem.
 """
 from __future__ import annotations
 
@@ -24,6 +28,12 @@ SCHEMES = {"light": "default", "dark": "slate"}
 # Helpers defined in the page: the scrolling box of a table, and what a box shows.
 HELPERS = """
   const frames = async (n) => { for (let i = 0; i < n; i++) await new Promise(r => requestAnimationFrame(r)); };
+  // open every collapsed note ("Show the numbers"), as a reader does, so its table is laid out
+  const openAll = async () => {
+    const closed = [...document.querySelectorAll("article details:not([open])")];
+    closed.forEach(d => { d.open = true; });
+    if (closed.length) await frames(3);
+  };
   const scroller = el => {
     for (let node = el.parentElement; node; node = node.parentElement) {
       const overflow = getComputedStyle(node).overflowX;
@@ -60,16 +70,21 @@ HELPERS = """
 # Every table of the article: does it overflow its box, and what does the box show.
 TABLES_JS = """async () => {""" + HELPERS + """
   await frames(3);  // site.js works on an animation frame after the page is shown
+  await openAll();
   return [...document.querySelectorAll("article table")].map((table, i) => {
     const box = scroller(table);
-    if (!box) return { index: i + 1, box: false, overflows: table.getBoundingClientRect().width > innerWidth };
-    return { index: i + 1, box: true, overflows: box.scrollWidth > box.clientWidth + 1,
+    const laidOut = table.getBoundingClientRect().width > 0;
+    const inDetails = !!table.closest("details");
+    if (!box) return { index: i + 1, box: false, laidOut, inDetails,
+                       overflows: table.getBoundingClientRect().width > innerWidth };
+    return { index: i + 1, box: true, laidOut, inDetails, overflows: box.scrollWidth > box.clientWidth + 1,
              scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, ...cue(box) };
   });
 }"""
 
 # Scroll each overflowing box to its right end; then where is each row's first cell, and is it on top.
 FIRST_COLUMN_JS = """async () => {""" + HELPERS + """
+  await openAll();
   const results = [];
   const tables = [...document.querySelectorAll("article table")];
   for (const [i, table] of tables.entries()) {
@@ -141,11 +156,14 @@ def test_wide_tables_at_375px_show_they_scroll_and_keep_their_first_column(
         palette, site_url, site_pages, new_context, watched_page):
     watched = watched_page(new_context(viewport=PHONE, color_scheme=palette), site_url)
     page = watched.page
-    problems, wide = [], []
+    problems, wide, in_details = [], [], 0
     for path in site_pages:
         watched.goto(path)
         assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[palette]
         tables = page.evaluate(TABLES_JS)
+        in_details += sum(1 for t in tables if t["inDetails"] and t["laidOut"])
+        problems += [f"/{path} table {t['index']} has no width even with its note opened"
+                     for t in tables if not t["laidOut"]]
         for table in tables:
             if table["overflows"]:
                 wide.append(f"/{path} table {table['index']}")
@@ -167,6 +185,7 @@ def test_wide_tables_at_375px_show_they_scroll_and_keep_their_first_column(
             if not table["scrolledMark"]:
                 problems.append(f"{where}: box not marked .is-scrolled (no shadow beside the first column)")
     assert wide, "no table overflows its box at 375 px: this test checked nothing"
+    assert in_details, "no table in a 'Show the numbers' note was measured: this test checked nothing"
     assert not problems, "\n".join(problems)
 
 
