@@ -1,7 +1,7 @@
 """The codebook, study configuration and themes codebook drafted from a ``.qsf`` and its export.
 
 ``draft(survey, export) -> Draft``: every question of the survey flow that the export holds, typed
-from the ``.qsf`` (see ``TYPES``), with its options in display order and their codes (explicit:
+from the ``.qsf`` (``draft_question``), with its options in display order and their codes (explicit:
 RecodeValues, else the choice id), its export columns matched on the ImportId header row (else on
 the export tags), its "please specify" text columns, non-substantive options flagged, a matrix
 scale's polarity guessed, and display logic written as a ``condition`` only when it is one
@@ -22,7 +22,6 @@ from . import guess
 from .export import Export, ExportColumn, is_metadata
 from .qsf import QsfQuestion, Survey
 
-SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
 MULTI = {"MAVR", "MAHR", "MACOL", "MSB"}
 NOT_QUESTIONS = {"DB": "descriptive text", "Timing": "timing", "Meta": "browser meta info",
                  "Captcha": "captcha"}
@@ -683,16 +682,11 @@ def _administrative(d: Drafted) -> None:
                        "its wording asks about results, a prize draw or contacting the respondent.")
 
 
-def _placed(survey: Survey) -> list[tuple[object, str]]:
-    """(block, question id) in flow order."""
-    return [(b, qid) for b in survey.blocks for qid in b.qids]
-
-
-def draft(survey: Survey, export: Export) -> Draft:
-    summary = Summary("qsf", export.rows, len(export.columns))
+def _match(survey: Survey, export: Export) -> tuple[dict[str, list[Ref]], list[tuple[ExportColumn, str]]]:
+    """The export's columns by question (QIDn), and those that belong to none, with why."""
     keys = _keys(survey, export)
     refs: dict[str, list[Ref]] = {}
-    loose: list[tuple[ExportColumn, str]] = []  # (column, why ignored)
+    loose = []
     for col in export.columns:
         if is_metadata(col):
             continue
@@ -702,64 +696,98 @@ def draft(survey: Survey, export: Export) -> Draft:
             loose.append((col, _ignore_reason(col, key, survey)))
         else:
             refs.setdefault(ref.qid, []).append(ref)
+    return refs, loose
 
-    drafted: list[Drafted] = []
-    parts: dict[str, dict] = {}
-    part_of: dict[int, str] = {}
-    taken_parts: set[str] = set()
-    placed = _placed(survey)
-    placed_qids = {qid for _, qid in placed}
+
+@dataclass
+class _Drafting:
+    """The questions drafted so far, with their parts (the blocks that have one)."""
+
+    summary: Summary
+    loose: list  # (column, why ignored)
+    drafted: list = field(default_factory=list)
+    parts: dict = field(default_factory=dict)  # block id -> {id, title}
+    part_of: dict = field(default_factory=dict)  # id(Drafted) -> part id
+    taken: set = field(default_factory=set)
+
+    def leave_out(self, q: QsfQuestion, why: str, refs=(), column_why: str = "") -> None:
+        self.summary.left_out.append((f"{q.qid} ({q.tag})" if q.tag else q.qid, why))
+        self.loose += [(r.column, column_why) for r in refs]
+
+    def add(self, block, found: list[Drafted]) -> None:
+        if found and block.id not in self.parts:
+            pid = _unique(_slug(block.title, f"block-{len(self.parts) + 1}"), self.taken)
+            self.parts[block.id] = {"id": pid, "title": block.title or f"Block {len(self.parts) + 1}"}
+        for d in found:
+            _administrative(d)
+            _text_outside_its_option(d)
+            self.part_of[id(d)] = self.parts[block.id]["id"]
+            self.drafted.append(d)
+
+
+def _draft_all(survey: Survey, refs: dict[str, list[Ref]], work: _Drafting) -> None:
+    """Every question in flow order (then those in no block of the flow): drafted, or left out."""
+    placed = [(b, qid) for b in survey.blocks for qid in b.qids]
+    in_flow = {qid for _, qid in placed}
     trash = set(survey.trash)
-    for block, qid in placed + [(None, q) for q in survey.questions if q not in placed_qids]:
+    for block, qid in placed + [(None, q) for q in survey.questions if q not in in_flow]:
         q = survey.questions.get(qid)
         if q is None:
             continue
         mine = refs.pop(qid, [])
-        name = f"{qid} ({q.tag})" if q.tag else qid
         if q.type in NOT_QUESTIONS:
-            loose += [(r.column, f"{NOT_QUESTIONS[q.type]} ({qid})") for r in mine]
-            continue
-        if qid in trash or block is None and qid in trash:
-            summary.left_out.append((name, "in the Trash block"))
-            loose += [(r.column, f"question {qid} is in the Trash") for r in mine]
-            continue
-        if not mine:
-            summary.left_out.append((name, "not in the export"))
-            continue
-        if block is None:
-            summary.left_out.append((name, "in no block of the survey flow"))
-            loose += [(r.column, f"question {qid} is in no block of the flow") for r in mine]
-            continue
-        found, rest, why = draft_question(q, mine)
-        if why:
-            summary.left_out.append((name, why))
-        loose += [(r.column, f"a column of {qid} that fits none of its parts") for r in rest]
-        if found and block.id not in parts:
-            pid = _unique(_slug(block.title, f"block-{len(parts) + 1}"), taken_parts)
-            parts[block.id] = {"id": pid, "title": block.title or f"Block {len(parts) + 1}"}
-        for d in found:
-            _administrative(d)
-            part_of[id(d)] = parts[block.id]["id"]
-            drafted.append(d)
+            work.loose += [(r.column, f"{NOT_QUESTIONS[q.type]} ({qid})") for r in mine]
+        elif qid in trash:
+            work.leave_out(q, "in the Trash block", mine, f"question {qid} is in the Trash")
+        elif not mine:
+            work.leave_out(q, "not in the export")
+        elif block is None:
+            work.leave_out(q, "in no block of the survey flow", mine, f"question {qid} is in no block of the flow")
+        else:
+            found, rest, why = draft_question(q, mine)
+            if why:
+                work.leave_out(q, why)
+            work.loose += [(r.column, f"a column of {qid} that fits none of its parts" if not why else
+                            f"question {qid} is not drafted") for r in rest]
+            work.add(block, found)
     for qid, rest in refs.items():  # columns of questions the .qsf has in no block at all
-        loose += [(r.column, f"question {qid} is in no block") for r in rest]
+        work.loose += [(r.column, f"question {qid} is in no block") for r in rest]
 
-    if not drafted and any(not is_metadata(c) for c in export.columns):
+
+def _text_outside_its_option(d: Drafted) -> None:
+    """A "please specify" text where its option was not chosen: the build refuses such a row."""
+    if d.type != "single_choice":
+        return
+    for pos, col in d.text_columns.items():
+        label = d.options[pos]["label"]
+        rows = sum(1 for text, answer in zip(col.values, d.columns[0].values)
+                   if text.strip() not in NOT_ANSWERED and d.decode.get(answer.strip()) != label)
+        if rows:
+            d.notes.append(f"{rows} row(s) hold text in {col.name!r} but did not choose {label!r}; the "
+                           "build refuses such rows until the export or the codebook is corrected.")
+
+
+def draft(survey: Survey, export: Export) -> Draft:
+    summary = Summary("qsf", export.rows, len(export.columns))
+    refs, loose = _match(survey, export)
+    work = _Drafting(summary, loose)
+    _draft_all(survey, refs, work)
+    if not work.drafted and any(not is_metadata(c) for c in export.columns):
         raise DataError(Problem(export.file, "header", "no column of the export belongs to a question of "
                                 f"the .qsf ({survey.name or 'the survey'}); are they the same survey? "
                                 "Export the responses of this survey, or run init without --qsf"))
-    _assign_ids(drafted)
-    names = _column_names(export, drafted)
-    _conditions(drafted, summary, export.rows)
-    questions = [_entry(d, n, part_of[id(d)], names, export.has_import_ids)
-                 for n, d in enumerate(drafted, start=1)]
-    ignore = _ignore_list(loose, summary)
-    _summarise(drafted, questions, summary)
+    _assign_ids(work.drafted)
+    names = _column_names(export, work.drafted)
+    _conditions(work.drafted, summary, export.rows)
+    questions = [_entry(d, n, work.part_of[id(d)], names, export.has_import_ids)
+                 for n, d in enumerate(work.drafted, start=1)]
+    ignore = _ignore_list(work.loose, summary)
+    _summarise(work.drafted, questions, summary)
     title = survey.name or export.name.rsplit(".", 1)[0]
+    parts = list(work.parts.values())
     instrument = {"survey": {"title": title, "platform": "Qualtrics"}, "ignore": ignore,
-                  "parts": list(parts.values()), "questions": questions}
-    return Draft(instrument, study_dict(title, list(parts.values()), questions, export),
-                 themes_dict(title), summary)
+                  "parts": parts, "questions": questions}
+    return Draft(instrument, study_dict(title, parts, questions), themes_dict(title), summary)
 
 
 def _ignore_list(loose: list[tuple[ExportColumn, str]], summary: Summary) -> list[str]:
@@ -792,8 +820,7 @@ def _summarise(drafted: list[Drafted], questions: list[dict], summary: Summary) 
 
 # --------------------------------------------------------------------------- study and themes
 
-def study_dict(title: str, parts: list[dict], questions: list[dict], export: Export | None,
-               responses: str = "responses.csv") -> dict:
+def study_dict(title: str, parts: list[dict], questions: list[dict], responses: str = "responses.csv") -> dict:
     sections = []
     for p in parts:
         ids = [q["id"] for q in questions if q["part"] == p["id"]]

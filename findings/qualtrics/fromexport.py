@@ -27,6 +27,7 @@ from .export import Export, ExportColumn, is_metadata
 
 MAX_CHOICES = 30  # distinct answers of a column read as a choice question
 MAX_MULTI_OPTIONS = 40
+MAX_JOINS = 500  # distinct answers of a column tried as a multi-select (each against all the others)
 SMALL_CODES = 11  # a numeric column with at most this many distinct whole numbers: a choice question
 GUESSED = "drafted from the export alone:"
 _KEYED = re.compile(r"(QID[0-9]+(?:#[0-9]+)?)(?:_(.+))?\Z")
@@ -94,6 +95,8 @@ def _options(labels: list[str], numeric: bool) -> list[dict]:
 
 def _split_options(seen: list[str]) -> list[str] | None:
     """The options of a multi-select whose cells join labels with ',' (None when it is not one)."""
+    if len(seen) > MAX_JOINS or not any("," in v for v in seen):
+        return None
     atoms = [v for v in seen if guess.split_cell(v, tuple(a for a in seen if a != v), False) is None]
     composite = len(seen) - len(atoms)
     if composite < 2 or len(atoms) > MAX_MULTI_OPTIONS:
@@ -139,8 +142,8 @@ class _Builder:
     # one question per group of columns
     def single(self, base: str, col: ExportColumn, text: str) -> None:
         seen = _seen([col])
-        if _is_codes(seen) and len(seen) <= SMALL_CODES:
-            labels = sorted(seen, key=lambda v: float(v))
+        if _is_codes(seen) and len({_code(v) for v in seen}) <= SMALL_CODES:
+            labels = sorted({str(_code(v)) for v in seen}, key=int)
             self.add(base, text, "single_choice", [col],
                      ["a numeric column with few values: a single choice labelled by its codes; write the "
                       "option texts as labels (keep each code), or make it a number question."],
@@ -182,9 +185,10 @@ class _Builder:
                              ["columns of 0 and 1: a multi-select with one column per option; option "
                               "labels from the header, check them."], options=options)
             self.summary.layouts[entry["id"]] = "columns"
-        elif _is_codes(seen) and len(seen) <= SMALL_CODES or not _is_codes(seen) and 0 < len(seen) <= MAX_CHOICES:
+        elif _is_codes(seen) and len({_code(v) for v in seen}) <= SMALL_CODES \
+                or not _is_codes(seen) and 0 < len(seen) <= MAX_CHOICES:
             numeric = _is_codes(seen)
-            points = sorted(seen, key=lambda v: float(v)) if numeric else seen
+            points = sorted({str(_code(v)) for v in seen}, key=int) if numeric else seen
             scale = _options(points, numeric)
             substantive = [p["label"] for p in scale if not p.get("nonsubstantive")]
             polarity, why = guess.polarity(substantive)
@@ -235,4 +239,4 @@ def draft_from_export(export: Export) -> Draft:
     parts = [{"id": "survey", "title": title}]
     instrument = {"survey": {"title": title, "platform": "Qualtrics"}, "ignore": builder.ignore,
                   "parts": parts, "questions": builder.questions}
-    return Draft(instrument, study_dict(title, parts, builder.questions, export), themes_dict(title), summary)
+    return Draft(instrument, study_dict(title, parts, builder.questions), themes_dict(title), summary)

@@ -195,26 +195,29 @@ def _some(values: list[str]) -> str:
     return shown + (f", … ({len(values)} in all)" if len(values) > SHOWN else "")
 
 
+def _counted(values: list[str]) -> str:
+    return f"{len(values)} ({_some(values)})" if values else "0"
+
+
 def summary_lines(s: Summary, folder: Path, written: list[str], kept: list[str]) -> list[str]:
-    total = sum(s.types.values())
+    """What init inferred, what it left out, and what a person should review."""
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.types.items()))
     layouts = {v: [k for k, x in s.layouts.items() if x == v] for v in ("joined", "columns")}
+    reasons: dict[str, list[str]] = {}
+    for question, why in s.left_out:
+        reasons.setdefault(why, []).append(question)
     lines = [f"init: drafted {display_path(folder)} ({s.respondents} respondents, {s.columns} columns"
              f"{', from the export alone' if s.source == 'export' else ''})",
-             f"  questions: {total} ({kinds or 'none'})",
-             f"  reversed scales (codes kept with their labels): {_some(s.reversed) if s.reversed else 'none'}",
-             f"  non-substantive options flagged: {len(s.nonsubstantive)}"
-             + (f" ({_some([f'{q}: {label!r}' for q, label in s.nonsubstantive])})" if s.nonsubstantive else ""),
-             f"  multi-select layouts: joined {len(layouts['joined'])}"
-             + (f" ({_some(layouts['joined'])})" if layouts["joined"] else "")
-             + f", one 0/1 column per option {len(layouts['columns'])}"
-             + (f" ({_some(layouts['columns'])})" if layouts["columns"] else ""),
-             f"  display logic written as conditions: {_some(s.conditions) if s.conditions else 'none'}",
-             f"  columns ignored: {len(s.ignored)}"
-             + (f" ({_some([f'{c} ({why})' for c, why in s.ignored])})" if s.ignored else ""),
-             f"  questions left out: {len(s.left_out)}"
-             + (f" ({_some([f'{q}: {why}' for q, why in s.left_out])})" if s.left_out else ""),
-             f"  wrote: {', '.join(written) if written else 'nothing'}"]
+             f"  questions: {sum(s.types.values())} ({kinds or 'none'})",
+             f"  reversed scales (codes kept with their labels): {_counted(s.reversed)}",
+             f"  non-substantive options flagged: {_counted([f'{q}: {label!r}' for q, label in s.nonsubstantive])}",
+             f"  multi-select layouts: joined {_counted(layouts['joined'])}, one 0/1 column per option "
+             f"{_counted(layouts['columns'])}",
+             f"  display logic written as conditions: {_counted(s.conditions)}",
+             f"  columns ignored: {_counted([f'{c} ({why})' for c, why in s.ignored])}",
+             f"  questions left out: {len(s.left_out)}"]
+    lines += [f"    {why}: {_counted(questions)}" for why, questions in reasons.items()]
+    lines.append(f"  wrote: {', '.join(written) if written else 'nothing'}")
     if kept:
         lines.append(f"  kept (edited since init wrote them; --force overwrites): {', '.join(kept)}")
     if s.review:

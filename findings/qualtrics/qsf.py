@@ -128,6 +128,10 @@ def _s(value) -> str:
     return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
+def _number(key) -> bool:
+    return isinstance(key, str) and re.fullmatch(r"[0-9]{1,9}", key) is not None
+
+
 def as_code(value: str) -> int | str:
     """A code as the codebook writes it: a whole number when it is one, else the text."""
     return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else value
@@ -180,10 +184,10 @@ def _logic(raw) -> Logic | None:
     """Display logic: its rules described in words, and the single "X is selected" rule if that is
     all it is."""
     raw = _d(raw)
-    sets = [_d(v) for k, v in raw.items() if _s(k).isdigit()]
+    sets = [_d(v) for k, v in raw.items() if _number(k)]
     if not sets:
         return None
-    rules = [_d(e) for s in sets for k, e in s.items() if _s(k).isdigit()]
+    rules = [_d(e) for s in sets for k, e in s.items() if _number(k)]
     words = " ".join(plain_text(r.get("Description")) for r in rules).strip()
     simple = None
     if len(sets) == 1 and len(rules) == 1:
@@ -216,7 +220,7 @@ def _question(qid: str, p: dict) -> QsfQuestion:
     if question.type == "SBS":
         sides = []
         extra = _d(p.get("AdditionalQuestions"))
-        for k in sorted((k for k in extra if _s(k).isdigit()), key=int):
+        for k in sorted((k for k in extra if _number(k)), key=int):
             side = _question(f"{qid}#{k}", {**_d(extra[k]), "Choices": p.get("Choices"),
                                             "ChoiceOrder": p.get("ChoiceOrder")})
             sides.append(replace(side, tag=_s(_d(extra[k]).get("DataExportTag")) or f"{question.tag}#{k}"))

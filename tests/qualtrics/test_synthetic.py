@@ -108,7 +108,8 @@ def test_columns_that_are_no_question_are_ignored_and_left_out_questions_listed(
     done = init(tmp_path, run, survey, export(columns, [["Yes", "1.5", "p1", "0.9", "A", ""]]))
     assert done.instrument["ignore"] == ["Q9_First Click", "panel_id", "Q_RecaptchaScore", "Q5", "Q1 - Topics"]
     assert [q["id"] for q in done.instrument["questions"]] == ["Q1"]
-    assert "questions left out: 2 (QID4 (Q4): not in the export, QID5 (Q5): in the Trash block)" in done.out
+    assert "  questions left out: 2\n    not in the export: 1 (QID4 (Q4))\n    in the Trash block: 1 (QID5 (Q5))\n" \
+        in done.out
     for reason in ("timing (QID9)", "embedded data", "panel or quality column", "in the Trash", "Text iQ"):
         assert reason in done.out
 
@@ -177,3 +178,13 @@ def test_an_export_without_the_import_id_row_is_matched_on_export_tags(tmp_path,
         [("Tea", "tea", None), ("Other", "Q2_3", "Q2_3_TEXT")]
     assert [(s["label"], s["code"]) for s in q2["scale"]] == [("Agree", 2), ("Disagree", 1)]
     assert "import_ids" not in q1 and done.instrument["ignore"] == []
+
+
+def test_text_typed_for_an_option_not_chosen_is_flagged(tmp_path, run):
+    survey = qsf([mc("QID1", "Q1", "Which?", {"1": "Tea", "2": ("Other",)})])
+    columns = [("Q1", "QID1"), ("Q1_2_TEXT", "QID1_2_TEXT")]
+    rows = [["Other", "mate"], ["Tea", "coffee"], ["Tea", ""], ["", "juice"]]
+    done = init(tmp_path, run, survey, export(columns, rows))
+    q = done.question("Q1")
+    assert q["options"][1] == {"label": "Other", "code": 2, "text_column": "Q1_2_TEXT"}
+    assert "2 row(s) hold text in 'Q1_2_TEXT' but did not choose 'Other'" in q["review"]
