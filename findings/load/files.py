@@ -107,7 +107,7 @@ def decode(file: str, data: bytes, fix: str) -> str:
                         fix) from None
 
 
-CHUNK = 16 * MB  # what scan_text holds of a file at a time
+CHUNK = MB  # what scan_text holds of a file at a time
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,8 @@ def scan_text(path: Path | str, file: str, what: str, fix: str, count: bytes = b
                     raise _nul_problem(file, chunk, nul, offset, lines, fix)
                 pending = len(decoder.getstate()[0])
                 try:
-                    decoder.decode(chunk)
+                    if pending or not chunk.isascii():  # ASCII is UTF-8: nothing to decode
+                        decoder.decode(chunk)
                 except UnicodeDecodeError as e:  # e.start counts the bytes held from the last chunk
                     at = offset - pending + e.start
                     raise _not_utf8(file, at, e.object[e.start], e.reason,

@@ -49,6 +49,7 @@ import json
 import re
 import warnings
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -275,6 +276,7 @@ class _Header:
     data_line: int  # the line the data rows start on
     commas: int  # commas in the header rows (the file's minus these are the data's)
     newlines: int
+    first_fields: int = 0  # fields of the first data row (a pandas parser would take one too many)
 
     @property
     def where(self) -> str:
@@ -310,7 +312,7 @@ def _read_header(path: Path | str, file: str) -> _Header:
     with open(path, "rb") as f:
         for line, cells in _record_iter(_header_lines(f, file, ends, commas, newlines), file):
             head.append((line, cells, len(ends)))
-            if len(head) == 3:
+            if len(head) == 4:
                 break
     if not head:
         raise DataError(Problem(file, None, "the file is empty; expected a header row of column "
@@ -339,7 +341,8 @@ def _read_header(path: Path | str, file: str) -> _Header:
         named -= 1
     return _Header(file=file, path=Path(path), layout=layout, names=names, named=named, keys=keys,
                    line=header_line, offset=ends[read - 1], data_line=read + 1,
-                   commas=commas[read - 1], newlines=newlines[read - 1])
+                   commas=commas[read - 1], newlines=newlines[read - 1],
+                   first_fields=len(head[rows][1]) if len(head) > rows else 0)
 
 
 def _header_problems(header: _Header, structure: ProblemList, skip_first: bool) -> None:
@@ -380,12 +383,12 @@ class _Cells:
 
     @classmethod
     def of(cls, codes: np.ndarray, values: np.ndarray) -> "_Cells":
-        blank = np.fromiter((not v.strip() for v in values), bool, len(values))
-        counts = np.bincount(codes, minlength=len(values))
-        commas = np.fromiter((v.count(",") for v in values), np.int64, len(values))
-        newlines = np.fromiter((v.count("\n") for v in values), np.int64, len(values))
-        return cls(blank, int(counts @ commas), int(counts @ newlines),
-                   max((len(v) for v in values), default=0))
+        n = len(values)  # map() over str methods: a loop in C, no Python frame per value
+        blank = (values == "") | np.fromiter(map(str.isspace, values), bool, n)
+        counts = np.bincount(codes, minlength=n)
+        commas = np.fromiter(map(str.count, values, repeat(",")), np.int64, n)
+        newlines = np.fromiter(map(str.count, values, repeat("\n")), np.int64, n)
+        return cls(blank, int(counts @ commas), int(counts @ newlines), max(map(len, values), default=0))
 
 
 @dataclass
@@ -482,6 +485,8 @@ def _read_table(header: _Header, scan: files.TextScan, keep: set[int], structure
     error: str | None = None
     chunks = _parse(header, keep)
     try:
+        if header.first_fields > width:  # pandas would first build every one of its columns
+            raise ValueError(f"the first row has {header.first_fields} fields")
         for chunk in chunks:
             nonblank = np.zeros(len(chunk), bool)
             for pos in range(width):
@@ -938,11 +943,11 @@ def _decode_number(values: np.ndarray, question, r_style: bool) -> _Decoded:
 
 
 def _decode_text(values: np.ndarray, r_style: bool) -> _Decoded:
-    out = _Decoded(np.full(len(values), NAN, dtype=object), kind="text")
-    for i, raw in enumerate(values):
-        v = raw.strip()
-        if not _is_empty(v, r_style) and _code(v) not in (SEEN_UNANSWERED, NOT_APPLICABLE):
-            out.values[i] = raw
+    out = _Decoded(values.copy(), kind="text")
+    stripped = list(map(str.strip, values))
+    for i, v in enumerate(stripped):
+        if not v or (v[0] == "-" and _code(v) in (SEEN_UNANSWERED, NOT_APPLICABLE)) or (r_style and v == "NA"):
+            out.values[i] = NAN
     return out
 
 
@@ -1007,7 +1012,7 @@ def _metadata_checks(table: _Table, match: _Match, found: list) -> _Rows:
     ids = np.full(n, "", dtype=object)
     if ID_COLUMN in match.metadata:
         codes, values = table.column(match.metadata[ID_COLUMN])
-        stripped, distinct = pd.factorize(np.array([v.strip() for v in values], dtype=object))
+        stripped, distinct = pd.factorize(np.array(list(map(str.strip, values)), dtype=object))
         rid = stripped[codes] if len(codes) else np.zeros(0, np.int64)
         ids = np.asarray(distinct, dtype=object)[rid] if len(rid) else ids
         empty = np.flatnonzero(np.asarray(distinct, dtype=object) == "")
