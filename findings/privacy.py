@@ -32,7 +32,8 @@ REDACTED = "[e-mail address removed]"
 # Attributes that carry words a person or a search engine reads (not drawing paths or class names).
 TEXT_ATTRIBUTES = {"alt", "title", "aria-label", "aria-description", "content", "href", "src",
                    "placeholder", "value", "label", "summary", "data-md-source"}
-SITE_TEXT = {".html", ".json", ".xml", ".csv", ".yaml", ".yml", ".bib", ".txt", ".svg", ".md", ".qdc"}
+SITE_TEXT = {".html", ".json", ".xml", ".csv", ".yaml", ".yml", ".bib", ".txt", ".svg", ".md", ".qdc",
+             ".qdpx"}  # the REFI-QDA project download is a stored zip: its text reads as it is
 
 
 def redact(text: str) -> str:
@@ -131,7 +132,7 @@ def site_text(path: Path) -> str:
         except ValueError:
             return raw
         return "\n".join(html.unescape(t) for t in strings(data))
-    if path.suffix in (".svg", ".xml"):
+    if path.suffix in (".svg", ".xml", ".qdc", ".qdpx"):
         return html.unescape(raw)
     return raw
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import display_path
 
 from .instrument import Instrument, load_instrument
+from .qda import qda_inputs
 from .responses import Responses, load_responses
 from .stated import StatedFigure, load_stated_figures
 from .study import Study, check_references, load_study
@@ -32,7 +33,8 @@ def load(study_path: Path) -> Inputs:
     instrument = load_instrument(study.files["instrument"])
     responses = load_responses(study.files["responses"], instrument, study.files.get("responses_meta"))
     question_ids = {q.id for q in instrument.questions}
-    themes = (load_themes(study.files["themes"], question_ids) if "themes" in study.files
+    themes = (load_themes(study.files["themes"], question_ids, qda_inputs(study, responses))
+              if "themes" in study.files
               else ThemeCodebook(title="", source=None, steps=()))  # optional: no theme pages
     check_references(study, question_ids, themes, set(instrument.data_columns()))
     stated = (load_stated_figures(study.files["stated_figures"], instrument, themes)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from ..errors import DataError, Problem, ProblemList, name, shown
 from . import yamlfile
+from .qda import QdaSchema
 from .yamlfile import BibKey, Column, DocsPage, Doi, Id, Schema, StrictInt, Text, Url
 
 # The contact's e-mail address is published on every page (a mailto: link): a plain address only,
@@ -36,6 +37,8 @@ class FilesSchema(Schema):  # paths relative to study.yml, inside its folder
     themes: Text | None = None  # the qualitative codebook; none: the site has no theme pages
     responses_meta: Text | None = None  # what the site says about the data; none: real, as exported
     stated_figures: Text | None = None  # figures a paper states, checked; none: no check page
+    # with a Taguette highlights CSV as themes: Taguette's codebook CSV, for the tree and summaries
+    themes_codebook: Text | None = None
 
 
 class SectionSchema(Schema):
@@ -105,6 +108,9 @@ class StudySchema(Schema):
     privacy: PrivacySchema = PrivacySchema()
     team: TeamSchema | None = None  # who did the study, and where: shown in every page's footer
     contact: ContactSchema | None = None  # the study's published contact: footer, accessibility page
+    # themes from the team's analysis tool (files: themes: coding.qdpx): how sources map to
+    # respondents and questions, which passages are published (load/qda.py)
+    qda: QdaSchema = QdaSchema()
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,7 @@ class Study:
     document: Any = None  # the parsed file, for messages that point at a line
     summary: str | None = None  # what the survey asked and whom, for the home page
     nav_given: bool = True  # False: study.yml has no nav, the build drafts one
+    qda: Any = None  # QdaSchema: study.yml's qda: settings (themes from an analysis tool)
 
     @property
     def has_publication(self) -> bool:
@@ -242,7 +249,7 @@ def load_study(path: Path) -> Study:
                  nav=tuple(raw.nav or ()), nav_given=raw.nav is not None,
                  summary=raw.summary, disclosure_threshold=raw.disclosure.threshold,
                  privacy_allow=tuple(raw.privacy.allow), team=_team(raw.team),
-                 contact=_contact(raw.contact), document=doc)
+                 contact=_contact(raw.contact), document=doc, qda=raw.qda)
 
 
 def _team(raw: TeamSchema | None) -> Team | None:

@@ -56,6 +56,9 @@ class Node:
     note: str | None = None
     reader_title: str | None = None  # the name readers see (site pages, nav); the title stays on the coding page
     summary: str | None = None  # what the theme is, in two or three plain sentences (opens its page)
+    # respondents coded here in the team's analysis tool beyond those its quotes name (load/qda.py):
+    # counted in the prevalence, never shown
+    coded: frozenset = frozenset()
 
     @property
     def shown_title(self) -> str:
@@ -73,8 +76,9 @@ class Node:
         return [q for n in self.walk() for q in n.quotes]
 
     def participants(self) -> set[str]:
-        """Normalised participant labels quoted in this node and its descendants."""
-        return {q.participant for n in self.walk() for q in n.quotes if q.participant}
+        """Normalised participant labels quoted (or coded, ``coded``) in this node and its descendants."""
+        return {q.participant for n in self.walk() for q in n.quotes if q.participant} | \
+            {p for n in self.walk() for p in n.coded}
 
 
 @dataclass(frozen=True)
@@ -285,12 +289,18 @@ def _label_warnings(file: str, steps: tuple[Node, ...]) -> list[Problem]:
     return warnings
 
 
-def load_themes(path: Path | str, question_ids: set[str] | None = None) -> ThemeCodebook:
+def load_themes(path: Path | str, question_ids: set[str] | None = None, qda=None) -> ThemeCodebook:
     """Read and check the theme codebook; raise one ``DataError`` listing every problem.
 
     ``question_ids``: the instrument's question ids; when given, every quote's question (and every
-    analysis's questions) must be one of them.
+    analysis's questions) must be one of them. A ``.qdpx``, ``.qdc`` or ``.csv`` file is the export
+    of the team's analysis tool (REFI-QDA, Taguette), read by ``load/qda.py`` with ``qda``
+    (``QdaInputs``: study.yml's ``qda:`` settings and the respondent ids).
     """
+    if Path(path).suffix.lower() in (".qdpx", ".qde", ".qdc", ".csv"):
+        from .qda import load_qda  # it builds on this module's nodes
+
+        return load_qda(path, question_ids, qda)
     doc = yamlfile.read(path, "the theme codebook (YAML)")
     raw = yamlfile.validate(doc, ThemesSchema)
     reader = _Reader(doc, question_ids, raw.bare_labels_are_participants)

@@ -179,7 +179,7 @@ def test_a_file_that_is_no_mapping_is_not_quoted(tmp_path):
                                "files, sections (optional: short_title, summary, authors, year, doi, "
                                "publisher, url, bibtex_key, characteristics, item_themes, "
                                "theme_questions, added_theme_pages, nav, disclosure, privacy, team, "
-                               "contact); found text")
+                               "contact, qda); found text")
 
 
 def test_input_files_elsewhere_are_refused_unread(tmp_path):
