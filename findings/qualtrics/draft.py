@@ -20,7 +20,7 @@ from ..errors import DataError, Problem
 from ..load.yamlfile import is_column, is_id
 from . import guess
 from .export import Export, ExportColumn, is_metadata
-from .qsf import QsfQuestion, Survey
+from .qsf import QsfQuestion, Survey, plain_text
 
 MULTI = {"MAVR", "MAHR", "MACOL", "MSB"}
 NOT_QUESTIONS = {"DB": "descriptive text", "Timing": "timing", "Meta": "browser meta info",
@@ -194,29 +194,33 @@ def _unique_labels(choices, d: Drafted) -> list[str]:
     return labels
 
 
-def _export_forms(seen: list[str], labels: list[str], joined: bool) -> tuple[dict, list[str]]:
+def _export_forms(seen: list[str], labels: list[str], markup: list[tuple[str, ...]],
+                  joined: bool) -> tuple[dict, list[str]]:
     """For a choice-text export: label -> the form the export holds when it differs only in
-    whitespace or quotes; and the values that are no label at all."""
-    forms: dict[str, set] = {}
+    whitespace, quotes or markup (``markup``: each label's forms with its HTML); and the values that
+    are no label at all."""
+    known = {label: label for label in labels}
+    for label, forms in zip(labels, markup):
+        for form in forms:
+            known.setdefault(form, label)
+    found: dict[str, set] = {}
     unknown = []
     for value in seen:
         if joined:
-            parts = guess.split_cell(value, tuple(labels))
-            if parts is None:
-                unknown.append(value)
-                continue
+            parts = guess.split_cell(value, tuple(known))
         else:
-            match = [label for label in labels if label == value] or \
-                    [label for label in labels if guess.same_text(label, value)]
-            if not match:
-                unknown.append(value)
-                continue
-            parts = [(match[0], value)]
-        for label, text in parts:
-            forms.setdefault(label, set()).add(text.strip())
-    renamed = {label: next(iter(f)) for label, f in forms.items()
-               if len(f) == 1 and next(iter(f)) != label and next(iter(f))}
-    return renamed, unknown
+            match = [k for k in known if k == value] or [k for k in known if guess.same_text(k, value)] \
+                or [label for label in labels if guess.same_text(label, plain_text(value))]
+            parts = [(match[0], value)] if match else None
+        if parts is None:
+            unknown.append(value)
+            continue
+        for key, text in parts:
+            found.setdefault(known[key], set()).add(text.strip())
+    renamed = {label: next(iter(f)) for label, f in found.items()
+               if len(f) == 1 and next(iter(f)) not in (label, "")}
+    clash = Counter([renamed.get(label, label) for label in labels])  # two labels must stay two
+    return {k: v for k, v in renamed.items() if clash[v] == 1}, unknown
 
 
 def _is_numeric_export(seen: list[str], labels: list[str], joined: bool) -> bool:
@@ -242,7 +246,7 @@ def _choice_options(d: Drafted, choices, answer_columns, joined: bool = False) -
         if "-1" in {p.strip() for v in seen for p in v.split(",")} and "-1" not in codes:
             d.notes.append("the export holds -1, which no option has as its code: read as no answer.")
     else:
-        renamed, unknown = _export_forms(seen, labels, joined)
+        renamed, unknown = _export_forms(seen, labels, [c.markup for c in choices], joined)
         for old, new in renamed.items():
             d.notes.append(f"label {old!r} is written as the export holds it: {new!r}.")
         labels = [renamed.get(label, label) for label in labels]

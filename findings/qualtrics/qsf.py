@@ -47,6 +47,14 @@ def plain_text(value) -> str:
     return " ".join(text.split())
 
 
+def _markup(value) -> tuple[str, ...]:
+    """A text's forms with its HTML kept (entities as written, then unescaped), whitespace collapsed."""
+    if not isinstance(value, str) or not re.search(r"[<&]", value):
+        return ()
+    forms = (" ".join(_CONTROL.sub("", value).split()), " ".join(_CONTROL.sub("", html.unescape(value)).split()))
+    return tuple(f for f in dict.fromkeys(forms) if f and len(f) <= MAX_TEXT)
+
+
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
@@ -63,6 +71,7 @@ class Choice:
     text_entry: bool = False  # a "please specify" box: its text goes to a _TEXT column
     export_tag: str | None = None  # matrix rows: ChoiceDataExportTags
     has_logic: bool = False  # shown only under its own display logic
+    markup: tuple[str, ...] = ()  # the text with its HTML kept (as some exports hold it), when it has any
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,7 @@ def _choices(raw, order, recodes: dict[str, str], tags: dict[str, str]) -> tuple
         out.append(Choice(id=cid, label=_cut(plain_text(entry.get("Display"))),
                           code=as_code(code) if code else as_code(cid),
                           text_entry=_s(entry.get("TextEntry")).lower() in ("true", "on", "1"),
-                          export_tag=tags.get(cid) or None,
+                          export_tag=tags.get(cid) or None, markup=_markup(entry.get("Display")),
                           has_logic=bool(_d(entry.get("DisplayLogic")))))
     codes = [c.code for c in out]
     if len(set(codes)) == len(codes):

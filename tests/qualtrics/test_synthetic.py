@@ -188,3 +188,14 @@ def test_text_typed_for_an_option_not_chosen_is_flagged(tmp_path, run):
     q = done.question("Q1")
     assert q["options"][1] == {"label": "Other", "code": 2, "text_column": "Q1_2_TEXT"}
     assert "2 row(s) hold text in 'Q1_2_TEXT' but did not choose 'Other'" in q["review"]
+
+
+def test_labels_whose_export_keeps_their_markup(tmp_path, run):
+    survey = qsf([mc("QID1", "Q1", "Rate", {"1": "<em>Very</em> good", "2": "Fine"}),
+                  mc("QID2", "Q2", "Which?", {"1": "R&amp;D, or not", "2": "<b>Teaching</b>", "3": "None"},
+                     selector="MAVR")])
+    rows = [["<em>Very</em> good", "R&D, or not,<b>Teaching</b>"], ["Fine", "None"]]
+    done = init(tmp_path, run, survey, export([("Q1", "QID1"), ("Q2", "QID2")], rows))
+    assert [o["label"] for o in done.question("Q1")["options"]] == ["<em>Very</em> good", "Fine"]
+    assert [o["label"] for o in done.question("Q2")["options"]] == ["R&D, or not", "<b>Teaching</b>", "None"]
+    assert "'Teaching' is written as the export holds it: '<b>Teaching</b>'" in done.question("Q2")["review"]
