@@ -712,7 +712,7 @@ class _Drafting:
     drafted: list = field(default_factory=list)
     parts: dict = field(default_factory=dict)  # block id -> {id, title}
     part_of: dict = field(default_factory=dict)  # id(Drafted) -> part id
-    taken: set = field(default_factory=set)
+    taken: set = field(default_factory=lambda: {"index"})  # results/index.md is the build's own page
 
     def leave_out(self, q: QsfQuestion, why: str, refs=(), column_why: str = "") -> None:
         self.summary.left_out.append((f"{q.qid} ({q.tag})" if q.tag else q.qid, why))

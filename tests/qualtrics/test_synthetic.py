@@ -199,3 +199,11 @@ def test_labels_whose_export_keeps_their_markup(tmp_path, run):
     assert [o["label"] for o in done.question("Q1")["options"]] == ["<em>Very</em> good", "Fine"]
     assert [o["label"] for o in done.question("Q2")["options"]] == ["R&D, or not", "<b>Teaching</b>", "None"]
     assert "'Teaching' is written as the export holds it: '<b>Teaching</b>'" in done.question("Q2")["review"]
+
+
+def test_a_block_called_index_does_not_take_the_results_index_page(tmp_path, run):
+    survey = json.loads(qsf([mc("QID1", "Q1", "Member?", {"1": "Yes", "2": "No"})]))
+    survey["SurveyElements"][0]["Payload"][0]["Description"] = "Index"
+    done = init(tmp_path, run, json.dumps(survey), export([("Q1", "QID1")], [["Yes"]]))
+    assert done.instrument["parts"] == [{"id": "index-2", "title": "Index"}]
+    assert [s["id"] for s in done.study["sections"]] == ["index-2"]
