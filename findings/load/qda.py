@@ -107,7 +107,7 @@ class QdaInputs:
 
 def qda_inputs(study, responses) -> QdaInputs:
     """What the reader needs from the rest of the survey folder."""
-    return QdaInputs(settings=getattr(study, "qda", None) or QdaSchema(),
+    return QdaInputs(settings=study.qda or QdaSchema(),
                      respondents=frozenset(str(i) for i in responses.data.index),
                      codebook=study.files.get("themes_codebook"), study_file=display_path(study.path))
 
@@ -116,13 +116,12 @@ def _check_settings(inputs: QdaInputs, question_ids, problems: _Problems) -> Non
     """The questions study.yml's qda: names must be questions of the instrument."""
     if question_ids is None:
         return
-    named = [(("qda: question",), inputs.settings.question)] if inputs.settings.question else []
-    named += [(("qda: questions", source), q) for source, q in inputs.settings.questions.items()]
+    named = [("qda: question", inputs.settings.question)] if inputs.settings.question else []
+    named += [(f"qda: questions: {shown(source)}", q) for source, q in inputs.settings.questions.items()]
     for where, question in named:
         if question not in question_ids:
-            problems.list.append(Problem(inputs.study_file, " ".join(map(str, where[:1])) + (
-                f" {shown(where[1])}" if len(where) > 1 else ""), f"{shown(question)} is not a question "
-                "of the instrument"))
+            problems.list.append(Problem(inputs.study_file, where,
+                                         f"{shown(question)} is not a question of the instrument"))
 
 
 # --------------------------------------------------------------------------- the generator's notes
@@ -313,7 +312,7 @@ class _Archive:
             return None
         try:
             with self.zip.open(info) as f:
-                return f.read(info.file_size + 1)[:MAX_UNZIPPED]
+                return f.read(info.file_size + 1)  # never more than the zip declared
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error, OSError):
             self.problems.add(self._clean(info.filename), "cannot be unzipped (damaged, encrypted or "
                                                           "compressed in a way zip readers do not know)")
@@ -412,8 +411,7 @@ class _Source:
     selections: list
 
 
-def _read_selection(element, source_where: str, codes: dict, problems: _Problems,
-                    stats: dict) -> _Selection | None:
+def _read_selection(element, source_where: str, codes: dict, problems: _Problems) -> _Selection | None:
     guid = _norm_guid(_attr(element, "guid")) or "?"
     where = f"{source_where} › PlainTextSelection {{{guid}}}"
     try:
@@ -424,11 +422,11 @@ def _read_selection(element, source_where: str, codes: dict, problems: _Problems
     if start < 0 or end < start:
         problems.add(where, f"the selection runs from {start} to {end}; expected 0 <= start <= end")
         return None
-    return _Selection(guid, start, end, _codings(element, where, codes, problems, stats),
+    return _Selection(guid, start, end, _codings(element, where, codes, problems),
                       _attr(element, "name"), _text_of(_kid(element, "Description")), where)
 
 
-def _codings(element, where: str, codes: dict, problems: _Problems, stats: dict) -> list:
+def _codings(element, where: str, codes: dict, problems: _Problems) -> list:
     found = []
     for coding in _kids(element, "Coding"):
         ref = _kid(coding, "CodeRef")
@@ -440,7 +438,6 @@ def _codings(element, where: str, codes: dict, problems: _Problems, stats: dict)
             problems.add(f"{where} › Coding {{{cguid}}}", f"refers to code {{{target}}}, which the "
                                                           "project's CodeBook does not hold")
         else:
-            stats["codings"] += 1
             found.append(target)
     return found
 
@@ -468,7 +465,7 @@ def _source_text(element, where: str, archive: _Archive | None, folder: str,
     return text
 
 
-def _read_sources(root, codes: dict, archive, folder: str, problems: _Problems, stats: dict) -> list:
+def _read_sources(root, codes: dict, archive, folder: str, problems: _Problems) -> list:
     sources_el = _kid(root, "Sources")
     out = []
     if sources_el is None:
@@ -479,8 +476,7 @@ def _read_sources(root, codes: dict, archive, folder: str, problems: _Problems, 
         kind = _local(element.tag)
         guid = _norm_guid(_attr(element, "guid")) or "?"
         if kind != "TextSource":
-            if list(element.iter()) and any(_local(e.tag) == "Coding" for e in element.iter()
-                                            if isinstance(e.tag, str)):
+            if any(isinstance(e.tag, str) and _local(e.tag) == "Coding" for e in element.iter()):
                 problems.warn(f"{PROJECT}, {kind} {{{guid}}}", "coded, but only text sources are read; "
                                                                "its codings are not counted")
             continue
@@ -489,8 +485,8 @@ def _read_sources(root, codes: dict, archive, folder: str, problems: _Problems, 
                 or guid).strip()
         where = f"{PROJECT}, TextSource {shown(name)} {{{guid}}}"
         selections = [s for e in _kids(element, "PlainTextSelection")
-                      if (s := _read_selection(e, where, codes, problems, stats)) is not None]
-        whole = _codings(element, where, codes, problems, stats)
+                      if (s := _read_selection(e, where, codes, problems)) is not None]
+        whole = _codings(element, where, codes, problems)
         if whole:
             selections.append(_Selection(guid, 0, -1, whole, None, None, where, whole=True))
         text = (_source_text(element, where, archive, folder, problems)
@@ -1013,8 +1009,7 @@ def _load_project(file: str, data: bytes, question_ids, inputs: QdaInputs) -> Th
         raise DataError(Problem(file, member, "the root element should be <Project> (a REFI-QDA project)"))
     codes = _codebook_codes(root, problems, member)
     index = _code_index(codes, problems)
-    stats = {"codings": 0}
-    sources = _read_sources(root, index, archive, folder, problems, stats)
+    sources = _read_sources(root, index, archive, folder, problems)
     sets = _read_sets(root, index, {s.guid for s in sources}, problems)
     settings = inputs.settings
     _check_settings(inputs, question_ids, problems)

@@ -155,3 +155,16 @@ def test_a_stored_zip_reads_like_a_deflated_one(tmp_path):
     deflated = qdpx("mini_coding", tmp_path)
     read = lambda p: load_qda(p, QUESTIONS, QdaInputs(QdaSchema(), GARDENERS)).steps  # noqa: E731
     assert read(stored) == read(deflated)
+
+
+def test_a_coding_of_a_whole_source_codes_each_of_its_answers(tmp_path):
+    text = "A4\nFirst answer.\nA2\nSecond answer.\n"
+    body = CODES + ('<Sources><TextSource guid="33333333-3333-4333-8333-333333333333" name="R1">'
+                    f'<PlainTextContent>{text}</PlainTextContent>'
+                    f'<Coding guid="66666666-6666-4666-8666-666666666661"><CodeRef targetGUID="{COMPANY}"/></Coding>'
+                    f'<Coding guid="66666666-6666-4666-8666-666666666662"><CodeRef targetGUID="{PUBLISH}"/></Coding>'
+                    '</TextSource></Sources>')
+    codebook = load_qda(project(tmp_path, body), QUESTIONS, QdaInputs(QdaSchema(), GARDENERS))
+    company = codebook.final_analyses()[0].children[0]
+    assert [(q.question, q.text) for q in company.quotes] == [("A4", "First answer."), ("A2", "Second answer.")]
+    assert codebook.final_analyses()[0].questions == ("A2", "A4")
