@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_tables: error: {failure(error)}", file=sys.stderr)
         print("build_tables: the previous output is unchanged.", file=sys.stderr)
         return 1
+    for notice in report["notices"]:
+        print(f"build_tables: note: {notice}", file=sys.stderr)
     for warning in report["warnings"]:
         print(f"build_tables: warning: {warning}", file=sys.stderr)
     print(f"build_tables: wrote {report['files']} files and {report['figures']} figures "

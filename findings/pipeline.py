@@ -54,4 +54,5 @@ def build(study_path: Path = paths.STUDY_CONFIG, build_dir: Path = paths.BUILD_D
         stats = write(output, prose, build_dir, cache_dir, inputs_fingerprint)
     return {"files": len(output.docs) + len(output.extra), "figures": len(output.specs), **stats,
             "warnings": list(inputs.themes.warnings),
+            "notices": list(inputs.responses.notices),
             "seconds": round(time.perf_counter() - start, 2)}

@@ -12,7 +12,7 @@ matrix's scale is likewise the substantive points only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -30,6 +30,9 @@ class OptionResult:
     share: Share
     nonsubstantive: bool = False
     hidden: str | None = None  # shown instead of the count and share ("fewer than 3"): disclosure rule
+    # an option with a text box ("Other, please specify"): respondents who typed something in it
+    # (seen-but-unanswered codes such as -99 are no text); None for an option without a box
+    typed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -303,9 +306,16 @@ def _option_results(series: pd.Series, options) -> tuple[tuple[OptionResult, ...
         answered, substantive
 
 
+def _with_typed(data: pd.DataFrame, question, options: tuple) -> tuple:
+    """Each option with a text box gets the number of respondents who typed in it."""
+    boxes = {o.label: o.text_column for o in question.options if o.text_column}
+    return tuple(replace(o, typed=count_answered(data, [boxes[o.label]])) if o.label in boxes else o
+                 for o in options)
+
+
 def choice_result(data: pd.DataFrame, question) -> ChoiceResult:
     options, answered, substantive = _option_results(data[question.columns[0]], question.options)
-    return ChoiceResult(question, options, answered, len(data), substantive)
+    return ChoiceResult(question, _with_typed(data, question, options), answered, len(data), substantive)
 
 
 def matrix_result(data: pd.DataFrame, question) -> MatrixResult:
@@ -347,9 +357,9 @@ def multiple_choice_result(data: pd.DataFrame, question) -> MultipleChoiceResult
     substantive_labels = [o.label for o in question.options if not o.nonsubstantive]
     answered = int(any_of(masks).sum())
     substantive = int(any_of(substantive_labels).sum())
-    options = tuple(OptionResult(o.label, Share(int(masks[o.label].sum()),
-                                                answered if o.nonsubstantive else substantive),
-                                 bool(o.nonsubstantive)) for o in question.options)
+    options = _with_typed(data, question, tuple(
+        OptionResult(o.label, Share(int(masks[o.label].sum()), answered if o.nonsubstantive else substantive),
+                     bool(o.nonsubstantive)) for o in question.options))
 
     def others(rest) -> Share:  # a person choosing two of them counts once
         return Share(int(any_of([o.label for o in rest]).sum()), substantive)

@@ -304,8 +304,7 @@ def load_themes(path: Path | str, question_ids: set[str] | None = None, qda=None
     doc = yamlfile.read(path, "the theme codebook (YAML)")
     raw = yamlfile.validate(doc, ThemesSchema)
     reader = _Reader(doc, question_ids, raw.bare_labels_are_participants)
-    if not raw.steps:
-        reader.add(("steps",), "'steps' should be a non-empty list of steps")
+    # an empty list (steps: []) is a survey with no themes yet: the site has no theme pages
     steps = tuple(reader.node(s, None, {}, ("steps", i)) for i, s in enumerate(raw.steps))
     if reader.problems:
         raise DataError(reader.problems)
