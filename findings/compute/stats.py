@@ -135,7 +135,8 @@ def bin_edges(values: pd.Series) -> tuple[tuple[float, ...], bool]:
     while True:
         step = Decimal(repr(width))
         start = Decimal(math.floor(lo / width)) * step
-        count = max(1, math.floor((hi - float(start)) / width) + 1)
+        # the last bin holds its right edge too, so a maximum on an edge needs no bin of its own
+        count = max(1, math.ceil((Decimal(repr(hi)) - start) / step))
         if count <= MAX_BINS:
             break
         width = _nice(width * 1.01)

@@ -42,7 +42,7 @@ chart has every number.
 from __future__ import annotations
 
 
-STYLE_VERSION = "11"  # bump when the drawing code changes, to invalidate the figure cache
+STYLE_VERSION = "12"  # bump when the drawing code changes, to invalidate the figure cache
 
 FIG_WIDTH = 4.4  # inches: 343 CSS px of a phone show it at 343/316.8 = 1.08 px per point
 MARGIN = 0.1  # inches around everything
@@ -650,8 +650,10 @@ def _likert_body(m: _Measure, spec: dict, inner: float):
         y += lh + LABEL_GAP + bar_h + row_gap
     rows_end = y - row_gap
     tick_h = m.height("100%", TEXT_PT)
-    note = m.wrap("Bar length: % of those who rated the item. Numbers in the bars: people.",
-                  inner, TEXT_PT)
+    note = ("Bar length: % of those who rated the item on the scale; grey, right: answers not on "
+            "the scale, % of all who rated it. Numbers in the bars: people." if any(ns) else
+            "Bar length: % of those who rated the item. Numbers in the bars: people.")
+    note = m.wrap(note, inner, TEXT_PT)
     note_top = rows_end + 0.08 + tick_h + 0.1
     height = note_top + m.height(note, TEXT_PT)
     per_inch = (geo["end"] - geo["lo"]) / (inner - inset)

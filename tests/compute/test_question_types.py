@@ -239,6 +239,15 @@ def test_numbers_that_are_not_whole_get_round_bins_that_hold_every_value():
         expected = sum(1 for v in values if lo <= v < hi or (last and v == hi))
         assert h.counts[k] == expected
     assert sum(h.counts) == len(values)
+    assert h.edges[0] <= min(values) < h.edges[1] and h.edges[-2] < max(values) <= h.edges[-1]
+
+
+def test_a_maximum_on_a_bin_edge_goes_in_the_last_bin_not_a_bin_of_its_own():
+    values = [0.0, 12.5, 40.0, 55.5, 80.0, 100.0, 100.0]
+    edges, whole = bin_edges(pd.Series(values))
+    assert not whole and edges[0] == 0 and edges[-1] == 100  # no bin from 100 up
+    (item,) = cq.number_result(pd.DataFrame({"Q3": values}), number()).items
+    assert item.summary.histogram.counts[-1] == sum(1 for v in values if v >= edges[-2])
 
 
 def test_a_wide_range_of_whole_numbers_is_capped_at_twenty_bins():
