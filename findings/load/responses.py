@@ -425,33 +425,39 @@ class _Table:
         """Read the data rows again with the csv module, one by one: the line of each and, given
         ``structure``, a problem for each row whose number of fields does not fit the header (until
         ``structure`` is full) and for a value in a column without a name."""
-        header, width = self.header, len(self.header.names)
         lines: list[int] = []
-        unnamed_reported = False
-        with open(header.path, "rb") as f:
-            f.seek(header.offset)
+        with open(self.header.path, "rb") as f:
+            f.seek(self.header.offset)
             text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-            for n, (line, cells) in enumerate(_record_iter(text, header.file, header.data_line), start=1):
-                if n > MAX_ROWS:
-                    self.stopped_at = line
-                    break
-                lines.append(line)
-                if need is not None and n >= need:
-                    break
-                if structure is None:
-                    continue
-                if structure.full:
-                    structure.stop()
-                    break
-                if not header.named <= len(cells) <= width:
-                    structure.append(Problem(header.file, f"row {n} (line {line})",
-                                             f"has {len(cells)} fields but the header has {header.named}"))
-                elif not unnamed_reported and any(c.strip() for c in cells[header.named:]):
-                    structure.append(Problem(header.file, f"line {header.line}, column {header.named + 1}",
-                                             f"a column has no name but row {n} (line {line}) has a value "
-                                             "in it; every column needs its export name"))
-                    unnamed_reported = True
+            try:
+                self._read_rows(text, structure, need, lines)
+            finally:
+                text.detach()  # the file is closed by its own with
         self._lines = lines
+
+    def _read_rows(self, text, structure: ProblemList | None, need: int | None, lines: list[int]) -> None:
+        header, width = self.header, len(self.header.names)
+        unnamed_reported = False
+        for n, (line, cells) in enumerate(_record_iter(text, header.file, header.data_line), start=1):
+            if n > MAX_ROWS:
+                self.stopped_at = line
+                return
+            lines.append(line)
+            if need is not None and n >= need:
+                return
+            if structure is None:
+                continue
+            if structure.full:
+                structure.stop()
+                return
+            if not header.named <= len(cells) <= width:
+                structure.append(Problem(header.file, f"row {n} (line {line})",
+                                         f"has {len(cells)} fields but the header has {header.named}"))
+            elif not unnamed_reported and any(c.strip() for c in cells[header.named:]):
+                structure.append(Problem(header.file, f"line {header.line}, column {header.named + 1}",
+                                         f"a column has no name but row {n} (line {line}) has a value "
+                                         "in it; every column needs its export name"))
+                unnamed_reported = True
 
     def too_many_rows(self) -> Problem:
         if self.stopped_at is None:
@@ -574,9 +580,10 @@ def _shown_column(header: _Header, pos: int) -> str:
     return f"{col} ({key})" if key and header.names.count(col) > 1 else col
 
 
-def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tuple[dict, dict, set]:
-    """Codebook column -> export position; codebook column -> the ImportId it was found by;
-    positions claimed (matched, or named by a codebook column that cannot tell them apart)."""
+def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tuple[dict, set]:
+    """Codebook column -> export position; the positions claimed (matched, or named by a codebook
+    column that cannot tell them apart). With the ImportId row, a column the codebook gives an
+    ImportId is matched on it only; the others, and every column without that row, on names."""
     use_keys = header.layout == "qualtrics" and any(header.keys)
     by_key: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
@@ -585,7 +592,6 @@ def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tup
         if header.keys[pos]:
             by_key.setdefault(header.keys[pos], []).append(pos)
     matched: dict[str, int] = {}
-    via: dict[str, str] = {}
     claimed: set[int] = set()
     owner: dict[int, str] = {}
     by_id = [(col, dict(instrument.column_question(col).import_ids).get(col))
@@ -608,15 +614,14 @@ def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tup
         found = by_key.get(key, [])
         if len(found) == 1:
             take(col, found[0])
-            via[col] = key
         elif found:
             claimed.update(found)
             problems.append(Problem(header.file, header.where, f"ImportId {shown(key)} of codebook column "
                                     f"{shown(col)} appears {len(found)} times in the export (columns "
                                     f"{listing((p + 1 for p in found), quote=False)}); each column needs "
                                     "its own ImportId"))
-    for col, key in by_id:
-        if col in matched or (use_keys and key and key in by_key):
+    for col, key in by_id:  # then names, for the columns the codebook gives no ImportId
+        if col in matched or (use_keys and key):
             continue
         found = [p for p in by_name.get(col, []) if p not in owner]
         if len(found) == 1:
@@ -629,12 +634,22 @@ def _match_codebook(header: _Header, instrument, problems: list[Problem]) -> tup
                                     f"columns of that name (columns {listing((p + 1 for p in found), quote=False)}"
                                     f"; ImportIds {ids}); give it its ImportId under import_ids to say "
                                     "which one it is"))
-    return matched, via, claimed
+    return matched, claimed
+
+
+def _unknown(header: _Header, cols: list[str]) -> Problem:
+    """One problem for the export columns that are neither the codebook's, metadata nor ignored."""
+    what = f"column {shown(cols[0])} is" if len(cols) == 1 else f"{len(cols)} columns are"
+    them = "it" if len(cols) == 1 else "them"
+    listed = "" if len(cols) == 1 else f": {listing(cols, limit=20)}"
+    return Problem(header.file, header.where, f"{what} not in the codebook and not Qualtrics metadata"
+                   f"{listed}; add {them} to the codebook (instrument.yaml), or list {them} under ignore: "
+                   f"to leave {them} out")
 
 
 def _match(header: _Header, instrument) -> _Match:
     problems: list[Problem] = []
-    matched, via, claimed = _match_codebook(header, instrument, problems)
+    matched, claimed = _match_codebook(header, instrument, problems)
     ignore = set(instrument.ignore)
     metadata: dict[str, int] = {}
     dropped: dict[str, list[str]] = {}
@@ -660,14 +675,7 @@ def _match(header: _Header, instrument) -> _Match:
             continue
         r_style = r_style or (canonical is not None and col not in METADATA_COLUMNS and "." in col)
     if unknown:
-        cols = [_shown_column(header, p) for p in unknown]
-        what = (f"column {shown(cols[0])} is" if len(cols) == 1
-                else f"{len(cols)} columns are")
-        them = "it" if len(cols) == 1 else "them"
-        listed = "" if len(cols) == 1 else f": {listing(cols, limit=20)}"
-        problems.append(Problem(header.file, header.where, f"{what} not in the codebook and not Qualtrics "
-                                f"metadata{listed}; add {them} to the codebook (instrument.yaml), or list "
-                                f"{them} under ignore: to leave {them} out"))
+        problems.append(_unknown(header, [_shown_column(header, p) for p in unknown]))
     absent = []
     for col in KEPT_METADATA:
         if col not in metadata:
@@ -705,10 +713,7 @@ def _check_row_numbers(table: _Table, match: _Match, structure: ProblemList) -> 
         return
     match.row_numbers = False
     if table.header.names[0]:
-        match.problems.append(Problem(table.header.file, table.header.where, f"column "
-                                      f"{shown(table.header.names[0])} is not in the codebook and not "
-                                      "Qualtrics metadata; add it to the codebook (instrument.yaml), or "
-                                      "list it under ignore: to leave it out"))
+        match.problems.append(_unknown(table.header, [table.header.names[0]]))
     else:
         structure.append(Problem(table.header.file, f"line {table.header.line}, column 1",
                                  "a column has no name; every column needs its export name"))

@@ -176,6 +176,21 @@ def test_a_short_name_that_repeats_without_an_import_id_is_refused(tmp_path, win
     assert "codebook column 'other_TEXT' (question sat) matches 2 export columns" in text
 
 
+def test_a_column_is_found_by_its_import_id_or_not_at_all(tmp_path, winter_rows):
+    """With the ImportId row, a codebook column that gives an ImportId is matched on it only: an
+    export column of the same name but another ImportId is not taken in its place."""
+    questions = winter_questions()
+    questions[0]["import_ids"]["library"] = "QID99_1"
+    draft = codebook(tmp_path, questions, name="draft.yaml")
+    inst = codebook(tmp_path, questions, rest(winter_rows[0], draft, {"other", "other_TEXT"}))
+    found = problems(WINTER, inst)
+    assert len(found) == 2, found
+    assert found[0].endswith("header rows: column 'library' is not in the codebook and not Qualtrics "
+                             "metadata; add it to the codebook (instrument.yaml), or list it under ignore: "
+                             "to leave it out")
+    assert "codebook column missing from the data: library (question sat, ImportId QID99_1)" in found[1]
+
+
 def test_a_reversed_scale_is_read_through_its_recode_values(winter, winter_rows):
     _, loaded = winter
     data = loaded.data
