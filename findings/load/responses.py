@@ -283,9 +283,18 @@ class _Header:
         return "header" if self.layout == "single-header" else "header rows"
 
 
+class _WideLine(Exception):
+    """A line with more commas than a header of MAX_COLUMNS columns could hold (not parsed: its
+    cells alone could fill the memory)."""
+
+
+WIDE_LINE = 4 * MAX_COLUMNS  # commas (some may be inside quoted question texts)
+
+
 def _header_lines(f, file: str, ends: list[int], commas: list[int], newlines: list[int]) -> Iterator[str]:
     """The lines of an open binary file as text; after each, its end (byte offset) goes to ``ends``
-    and the commas and line breaks seen so far to ``commas`` and ``newlines``."""
+    and the commas and line breaks seen so far to ``commas`` and ``newlines``. ``_WideLine`` before
+    a line with more than ``WIDE_LINE`` commas."""
     pos = seen = breaks = 0
     while True:
         raw = f.readline(MAX_LINE_BYTES + 1)
@@ -295,6 +304,8 @@ def _header_lines(f, file: str, ends: list[int], commas: list[int], newlines: li
             raise DataError(Problem(file, f"line {len(ends) + 1}", f"a line longer than "
                                     f"{MAX_LINE_BYTES // files.MB} MB; expected a header row of column "
                                     f"names; {EXPORT_HINT}"))
+        if raw.count(b",") > WIDE_LINE:
+            raise _WideLine()
         pos += len(raw)
         seen += raw.count(b",")
         breaks += raw.endswith(b"\n")
@@ -309,11 +320,19 @@ def _read_header(path: Path | str, file: str) -> _Header:
     commas: list[int] = []
     newlines: list[int] = []
     head = []  # (line, cells, lines read when the record was complete)
+    wide = False  # a line too wide to parse came after the header rows read
     with open(path, "rb") as f:
-        for line, cells in _record_iter(_header_lines(f, file, ends, commas, newlines), file):
-            head.append((line, cells, len(ends)))
-            if len(head) == 4:
-                break
+        try:
+            for line, cells in _record_iter(_header_lines(f, file, ends, commas, newlines), file):
+                head.append((line, cells, len(ends)))
+                if len(head) == 4:
+                    break
+        except _WideLine:
+            if not head:
+                raise DataError(Problem(file, f"line {len(ends) + 1}", f"the header has more than "
+                                        f"{WIDE_LINE:,} commas, more than the {MAX_COLUMNS:,} columns a "
+                                        f"survey export may have; {EXPORT_HINT}")) from None
+            wide = True
     if not head:
         raise DataError(Problem(file, None, "the file is empty; expected a header row of column "
                                             "names, then one row per respondent"))
@@ -342,7 +361,8 @@ def _read_header(path: Path | str, file: str) -> _Header:
     return _Header(file=file, path=Path(path), layout=layout, names=names, named=named, keys=keys,
                    line=header_line, offset=ends[read - 1], data_line=read + 1,
                    commas=commas[read - 1], newlines=newlines[read - 1],
-                   first_fields=len(head[rows][1]) if len(head) > rows else 0)
+                   first_fields=(len(head[rows][1]) if len(head) > rows
+                                 else WIDE_LINE + 1 if wide and len(head) == rows else 0))
 
 
 def _header_problems(header: _Header, structure: ProblemList, skip_first: bool) -> None:

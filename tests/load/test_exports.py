@@ -522,3 +522,12 @@ def test_a_json_file_too_big_to_parse_whole_is_still_named(tmp_path, monkeypatch
     inst = codebook(tmp_path, [{"id": "Q1", "type": "free_text", "columns": ["Q1"]}])
     [found] = problems(path, inst)
     assert found.startswith(f"{path}: looks like JSON, not CSV")
+
+
+def test_a_header_too_wide_for_any_export_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text("c," * 1_000_000 + "\n1\n", encoding="utf-8")
+    inst = codebook(tmp_path, [{"id": "Q1", "type": "free_text", "columns": ["Q1"]}])
+    [found] = problems(path, inst)
+    assert found == (f"{path}, line 1: the header has more than 80,000 commas, more than the 20,000 columns "
+                     f"a survey export may have; {EXPORT_HINT}")
