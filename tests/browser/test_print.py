@@ -75,3 +75,46 @@ def test_report_prints_as_a_clean_document(site_url, new_context, watched_page, 
     compact = re.sub(r"\s+", "", printed)
     for href in external:
         assert href.rstrip("/") in compact, f"link target {href} not printed"
+
+
+def _site_address() -> str:
+    """The site's public address, as mkdocs.yml configures it (SITE_URL, else its default)."""
+    import os
+    from pathlib import Path
+
+    config = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
+    default = re.search(r'^site_url:\s*!ENV\s*\[\s*SITE_URL\s*,\s*"([^"]+)"\s*\]', config, re.MULTILINE)
+    assert default, "mkdocs.yml: site_url: !ENV [SITE_URL, \"...\"] not found"
+    return os.environ.get("SITE_URL") or default.group(1)
+
+
+def test_report_prints_on_one_a4_page_with_the_address_the_team_and_a_contact(
+        site_url, new_context, watched_page, tmp_path, poppler):
+    """What a participant keeps on paper says where the rest is, who did the study and whom to ask."""
+    from pathlib import Path
+
+    import yaml
+
+    study = yaml.safe_load((Path(__file__).resolve().parents[2] / "data/study.yml").read_text(encoding="utf-8"))
+    watched = watched_page(new_context(), site_url)
+    assert not watched.goto(REPORT)
+    pdf = tmp_path / "report.pdf"
+    watched.page.pdf(path=str(pdf), format="A4", print_background=True)
+    info = subprocess.run([poppler["pdfinfo"], str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), f"not one page: {info}"
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
+    assert size and abs(float(size.group(1)) - 595.3) < 2 and abs(float(size.group(2)) - 841.9) < 2, info
+    printed = squash(subprocess.run([poppler["pdftotext"], "-enc", "UTF-8", str(pdf), "-"],
+                                    capture_output=True, text=True).stdout)
+    compact = re.sub(r"\s+", "", printed)
+    address = _site_address()
+    assert address.rstrip("/") in compact, f"the site's address {address} is not printed"
+    for member in study["team"]["members"]:
+        assert member["name"] in printed, f"team member {member['name']} not printed"
+    institution = study["team"]["institution"]
+    assert institution in printed, "the institution is not printed"
+    assert study["contact"]["email"] in compact, "the contact's e-mail is not printed"
+    assert study["contact"]["name"] in printed, "the contact's name is not printed"
+    # each address once: a link whose text is its address is not followed by it again
+    assert compact.count(study["contact"]["email"]) == 1
+    assert compact.count(address.rstrip("/")) == 1

@@ -18,7 +18,11 @@ builds the site.
   unsupported new sentence fails;
 - the macros a claim's sentence uses are the figures the claim names;
 - prose never shows a recount from the published quotes as if it were the manuscript's figure, and
-  never states a finding from the reconstructed answers (``q.`` and ``matrix.`` variables).
+  never states a finding from the reconstructed answers (``q.`` and ``matrix.`` variables);
+- the theme summaries of ``data/themes.yaml`` (``summary:``, what a theme page opens with) are
+  claims too (``page: data/themes.yaml``, ``node: <id>``): every sentence of every summary is bound
+  to the manuscript, holds no typed number, and is written fresh (no run of eight words copied from
+  the manuscript).
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ CLAIMS = ROOT / "data" / "claims.yaml"
 PAPER = ROOT / "data" / "source" / "paper.txt"
 STATED = ROOT / "data" / "stated_figures.yaml"
 DOCS = ROOT / "docs"
+THEMES = "data/themes.yaml"  # the claims about its summaries name this page and a node
 
 # The pages whose every quantifier and number macro must be bound by a claim.
 FINDINGS_PAGES = ["docs/index.md", "docs/implications.md", "docs/report/index.md",
@@ -64,7 +69,7 @@ FAMILIES = [
     ("largest", re.compile(r"\b(most common|most often|largest|biggest)\b", re.I), {"largest"},
      re.compile(r"\b(most|highest|majority)\b", re.I)),
 ]
-CLAIM_KEYS = {"page", "says", "manuscript", "figure", "note"}
+CLAIM_KEYS = {"page", "node", "says", "manuscript", "figure", "note"}
 
 
 def collapse(text: str) -> str:
@@ -120,9 +125,32 @@ def page_text(page: str) -> str:
     return collapse((ROOT / page).read_text(encoding="utf-8"))
 
 
+def _walk(node: dict):
+    yield node
+    for child in node.get("children") or []:
+        yield from _walk(child)
+
+
+@pytest.fixture(scope="module")
+def summaries() -> dict[str, str]:
+    """Node id -> its summary (whitespace collapsed), for every node of themes.yaml that has one."""
+    data = yaml.safe_load((ROOT / THEMES).read_text(encoding="utf-8"))
+    found = {n["id"]: collapse(n["summary"]) for step in data["steps"] for n in _walk(step)
+             if n.get("summary")}
+    assert len(found) >= 20, "themes.yaml should give the theme pages their summaries"
+    return found
+
+
+def claim_text(claim: dict, summaries: dict[str, str]) -> str:
+    """Where a claim's sentence must be: its page, or for themes.yaml its node's summary."""
+    if claim["page"] == THEMES:
+        return summaries.get(claim.get("node"), "")
+    return page_text(claim["page"])
+
+
 # ----------------------------------------------------------------------------- the file's form
 
-def test_every_claim_has_the_documented_form(claims, stated):
+def test_every_claim_has_the_documented_form(claims, stated, summaries):
     problems = []
     for i, c in enumerate(claims, 1):
         if not isinstance(c, dict):
@@ -133,8 +161,14 @@ def test_every_claim_has_the_documented_form(claims, stated):
         if not isinstance(c.get("page"), str) or not isinstance(c.get("says"), str):
             problems.append(f"claim {i}: page and says are required strings")
             continue
-        if not (ROOT / c["page"]).is_file() or not c["page"].startswith("docs/"):
-            problems.append(f"claim {i}: no page {c['page']} under docs/")
+        if c["page"] == THEMES:
+            if c.get("node") not in summaries:
+                problems.append(f"claim {i} ({where(c)}): node {c.get('node')!r} has no summary in "
+                                f"{THEMES}")
+        elif not (ROOT / c["page"]).is_file() or not c["page"].startswith("docs/"):
+            problems.append(f"claim {i}: no page {c['page']} under docs/ (or {THEMES})")
+        elif "node" in c:
+            problems.append(f"claim {i} ({where(c)}): node: is for claims about {THEMES} only")
         if not c.get("manuscript") and not c.get("figure"):
             problems.append(f"claim {i} ({where(c)}): needs manuscript, figure, or both")
         for m in as_list(c.get("manuscript")):
@@ -166,17 +200,18 @@ def test_every_claim_has_the_documented_form(claims, stated):
                 problems.append(f"claim {i} ({where(c)}): of: {f['of']!r} is not a stated count")
             if "versus" in f and f["versus"] not in stated:
                 problems.append(f"claim {i} ({where(c)}): no stated figure {f['versus']!r} (versus)")
-    keys = [(c.get("page"), collapse(str(c.get("says")))) for c in claims if isinstance(c, dict)]
+    keys = [(c.get("page"), c.get("node"), collapse(str(c.get("says")))) for c in claims
+            if isinstance(c, dict)]
     problems += [f"claimed twice: {k}" for k in sorted({k for k in keys if keys.count(k) > 1})]
     assert not problems, "\n".join(problems)
 
 
 # ----------------------------------------------------------------------------- (a) in its page
 
-def test_every_claim_is_found_once_in_its_page(claims):
+def test_every_claim_is_found_once_in_its_page(claims, summaries):
     problems = []
     for c in claims:
-        found = page_text(c["page"]).count(collapse(c["says"]))
+        found = claim_text(c, summaries).count(collapse(c["says"]))
         if found != 1:
             problems.append(f"{where(c)}: found {found} times in the page (needs exactly 1)")
     assert not problems, "\n".join(problems)
@@ -342,4 +377,37 @@ def test_prose_states_no_finding_from_the_reconstructed_answers():
     for path in all_pages():
         for m in re.finditer(r"\{\{\s*(q|matrix)\.[^}]*\}\}", path.read_text(encoding="utf-8")):
             problems.append(f"{path.relative_to(ROOT)}: {m.group(0)}")
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- the theme summaries
+
+def test_every_sentence_of_every_theme_summary_is_claimed(claims, summaries):
+    """A summary is prose a reader takes as the study's finding: all of it rests on the manuscript."""
+    problems = []
+    for node_id, summary in summaries.items():
+        left = summary
+        for c in claims:
+            if c["page"] == THEMES and c.get("node") == node_id:
+                left = left.replace(collapse(c["says"]), " ")
+        if re.search(r"[A-Za-z]", left):
+            problems.append(f"{THEMES} {node_id}: not in any claim: {collapse(left)[:120]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_theme_summaries_type_no_number_and_copy_no_sentence(summaries, paper):
+    """Numbers come from the build (the theme page gives the paper's count beside the summary); the
+    words are the site's own: no run of eight words is the manuscript's."""
+    manuscript = " ".join(re.sub(r"[^\w\s]", " ", line.lower()) for line in paper)
+    manuscript = " " + " ".join(manuscript.split()) + " "
+    problems = []
+    for node_id, summary in summaries.items():
+        if re.search(r"\d", summary):
+            problems.append(f"{node_id}: a typed number in {summary[:80]!r}")
+        words = re.sub(r"[^\w\s]", " ", summary.lower()).split()
+        for i in range(len(words) - 7):
+            run = " ".join(words[i:i + 8])
+            if f" {run} " in manuscript:
+                problems.append(f"{node_id}: copies the manuscript: {run!r}")
+                break
     assert not problems, "\n".join(problems)
