@@ -41,7 +41,12 @@ def _row(counts: list[int], rule: disclosure.Rule) -> tuple:
 
 
 def _hide(options, markers, rule: disclosure.Rule) -> tuple:
-    return tuple(replace(o, hidden=disclosure.shown_as(m, rule)) for o, m in zip(options, markers))
+    """Each option with the rule's words for its marker; a count typed in an option's text box that
+    is itself small, or belongs to a hidden count, is not published either."""
+    return tuple(replace(o, hidden=disclosure.shown_as(m, rule),
+                         typed=None if o.typed is not None and (m or 0 < o.typed < rule.threshold)
+                         else o.typed)
+                 for o, m in zip(options, markers))
 
 
 def _protect_choice(result: q.ChoiceResult, rule: disclosure.Rule) -> q.ChoiceResult:

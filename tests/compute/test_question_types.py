@@ -363,6 +363,21 @@ def test_a_multi_select_small_count_pinned_down_by_the_answered_total_hides_ever
     assert all(o.hidden == "hidden" for o in p.options)
 
 
+def test_a_small_count_typed_in_a_characteristics_text_box_is_not_published():
+    question = Question(id="Q1", number="1", part="p", text="Job?", type="single_choice", columns=("Q1",),
+                        options=(Option("Nurse", 1), Option("Other", 2, text_column="Q1_2_TEXT")))
+    frame = pd.DataFrame({"Q1": ["Nurse"] * 5 + ["Other"] * 4,
+                          "Q1_2_TEXT": [NAN] * 5 + ["Porter", NAN, NAN, NAN]})
+    r = cq.choice_result(frame, question)
+    typed = sum(1 for t in frame["Q1_2_TEXT"] if not missing(t))
+    assert {o.label: o.typed for o in r.options} == {"Nurse": None, "Other": typed}
+    assert typed < RULE.threshold
+    assert all(o.typed is None for o in _protect(r, RULE, STUDY).options)
+    frame.loc[6:8, "Q1_2_TEXT"] = "Porter"  # 4 typed: shown
+    r = cq.choice_result(frame, question)
+    assert {o.label: o.typed for o in _protect(r, RULE, STUDY).options}["Other"] == 4
+
+
 @pytest.mark.parametrize("make, words", [
     (lambda: cq.number_result(pd.DataFrame({"Q3": [30.0, 41.0]}), number()), "number question"),
     (lambda: cq.AdministrativeResult(single(administrative=True), 2, 3), "administrative"),
