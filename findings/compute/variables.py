@@ -10,6 +10,8 @@ Plain data (ints, strings, lists, dicts) so that it can be written as YAML for m
   response_days (or None): None where the study states nothing, so a page is worded without it
 - ``reconstructed``, ``data_title``, ``data_note``: what the site says about the data
 - ``n``: respondents, finished, partial
+- ``vocabulary``: the one word the site uses with each count (``VOCABULARY``): respondents
+  "took part", finished "completed", answered "answered"; ``vocabulary_meaning``: what each means
 - ``q.<id>``: number, answered, not_answered; closed questions also count, pct (by option; None for
   a non-substantive option, which is left out of the percentages), in_percentages (their
   denominator), top; number questions: items (by column: label, answered, mean, median, min, max,
@@ -25,6 +27,18 @@ from __future__ import annotations
 
 from .questions import (AdministrativeResult, ChoiceResult, FreeTextResult, MatrixResult,
                         MultipleChoiceResult, NumberResult, UnavailableResult)
+
+
+# One way to say each count, on every page: the word that goes with the number, and what it means.
+# "Completed" is not "answered every question": a respondent who completed the survey reached its
+# end, and could leave any question unanswered on the way.
+VOCABULARY = {
+    "respondents": ("took part", "started the survey and gave at least one answer"),
+    "finished": ("completed", "went through to the end of the survey; they could still leave a "
+                              "question unanswered"),
+    "answered": ("answered", "gave an answer to the question in hand; each percentage is out of "
+                             "these people"),
+}
 
 
 def _choice(r: ChoiceResult | MultipleChoiceResult) -> dict:
@@ -98,7 +112,7 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
         elif isinstance(r, UnavailableResult):
             q[qid] = {"number": r.question.number, "available": False}
     about = {"title": study.title, "short_title": study.short_title, "doi": study.doi,
-             "doi_url": f"https://doi.org/{study.doi}", "year": study.year,
+             "doi_url": f"https://doi.org/{study.doi}" if study.doi else None, "year": study.year,
              "authors": list(study.authors), "publisher": study.publisher, "url": study.url}
     people = {}  # present only when study.yml names them (a page may test `contact is defined`)
     if study.team is not None:
@@ -109,6 +123,8 @@ def prose_variables(study, meta, respondents: int, finished: int, questions: dic
         "study": about, **people,
         "reconstructed": bool(meta.reconstructed), "data_title": meta.title, "data_note": meta.note,
         "n": {"respondents": respondents, "finished": finished, "partial": respondents - finished},
+        "vocabulary": {k: word for k, (word, _) in VOCABULARY.items()},
+        "vocabulary_meaning": {k: meaning for k, (_, meaning) in VOCABULARY.items()},
         "disclosure": {"threshold": threshold},
         "q": q, "matrix": matrix,
         "themes": {nid: {"title": r.node.title, "participants": r.participants, "stated": r.stated}

@@ -16,7 +16,7 @@ from ..compute.questions import (AdministrativeResult, ChoiceResult, FreeTextRes
                                  MultipleChoiceResult, NumberResult, empty_reason)
 from ..errors import DataError, Problem
 from ..privacy import redact
-from . import defaults, figures, pages
+from . import defaults, figures, pages, qda
 from .markdown import html_title, md_text
 
 
@@ -72,17 +72,18 @@ def _nav_pages(entries):
 
 
 def _theme_nav(analysis_id: str, themes) -> list:
+    """An analysis's theme pages, in groups where it has them, by the names readers see."""
     entries, groups = [], {}
     for page in themes.pages:
         if page.analysis.id != analysis_id:
             continue
-        item = {html_title(page.node.title): pages.theme_path(page.node)}
+        item = {html_title(page.node.shown_title): pages.theme_path(page.node)}
         if page.group is None:
             entries.append(item)
         else:
             if page.group.id not in groups:
                 groups[page.group.id] = []
-                entries.append({html_title(page.group.title): groups[page.group.id]})
+                entries.append({html_title(page.group.shown_title): groups[page.group.id]})
             groups[page.group.id].append(item)
     return entries
 
@@ -140,13 +141,13 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
     results_pages = {qid: s.page for s in study.sections for qid in s.questions}
     themes = results.themes
     item_links = {col: [pages.theme_link(themes.page_of[i], inputs.themes.node(i))
-                        if i in themes.page_of else md_text(inputs.themes.node(i).title)
+                        if i in themes.page_of else md_text(inputs.themes.node(i).shown_title)
                         for i in ids] for col, ids in study.item_themes.items()}
     theme_links = {}  # question id -> [(analysis title, [links to its themes holding answers to it])]
     for qid, ps in themes.by_question.items():
         groups: dict = {}
         for p in ps:
-            groups.setdefault(p.analysis.title, []).append(pages.theme_link(p))
+            groups.setdefault(p.analysis.shown_title, []).append(pages.theme_link(p))
         theme_links[qid] = list(groups.items())
 
     provenance = figures.provenance(study, meta)  # drawn in every chart: source, reconstructed
@@ -189,17 +190,18 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
             pages.theme_summary_fragment(analysis, themes.summaries[analysis.id], themes)
     out.extra["fragments/themes/index.md"] = pages.theme_index_fragment(themes, final)
     out.extra["fragments/reconstructed.md"] = pages.reconstructed_notice(meta)
-    titles = [p.node.title for p in themes.pages]
+    titles = [p.node.shown_title for p in themes.pages]
     for page in themes.pages:
         # a browser tab's title names the page alone: two themes of one name say where each sits
-        where = page.group.title if page.group is not None else page.analysis.title
-        title = page.node.title if titles.count(page.node.title) == 1 else f"{page.node.title} ({where})"
+        where = page.group.shown_title if page.group is not None else page.analysis.shown_title
+        name = page.node.shown_title
+        title = name if titles.count(name) == 1 else f"{name} ({where})"
         out.docs[pages.theme_path(page.node)] = pages.generated_page(pages.theme_page(
             page, themes, instrument, study.theme_questions, results_pages), title=title)
 
     has_themes = bool(inputs.themes.steps)
     if has_themes:
-        out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes))
+        out.docs[pages.CODING] = pages.generated_page(pages.coding_process_page(inputs.themes, themes, instrument))
     out.docs[pages.INSTRUMENT] = pages.generated_page(pages.instrument_page(instrument, results_pages))
     if results.stated:
         stated_page, out.docs[pages.download_path("stated-figures.csv")] = \
@@ -211,6 +213,11 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
     out.docs[pages.download_path("instrument.yaml")] = redact(_yaml(instrument.data))
     if has_themes:
         out.docs[pages.download_path("themes.yaml")] = _yaml(inputs.themes.data)
+        # the codebook for the team's analysis tool (REFI-QDA); the coding too where it came from
+        # YAML (a project a tool exported is never republished: it holds every answer)
+        out.docs[pages.download_path("codebook.qdc")] = qda.codebook_qdc(inputs.themes)
+        if study.files["themes"].suffix.lower() in (".yaml", ".yml"):
+            out.docs[pages.download_path("coding.qdpx")] = qda.project_qdpx(inputs.themes)
     _defaults(out, inputs, results, final, prose_pages)
     out.extra["variables.yml"] = yaml.safe_dump(_inert(results.variables), allow_unicode=True,
                                                 sort_keys=True)
@@ -219,8 +226,10 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
     # nav.yml, inherited by mkdocs.yml: the nav, and the footer of every page (copyright:, which
     # Material shows as HTML): the team, its institution and the contact, from study.yml; escaped
     drafted = defaults.nav(study, final, bool(results.stated), prose_pages)
-    inherited = {"site_name": study.short_title,
-                 "site_description": study.summary or study.title,
+    # the theme writes the site's name and description into HTML unescaped (<title>, the header,
+    # meta tags): escaped here, as nav titles are
+    inherited = {"site_name": html_title(study.short_title),
+                 "site_description": html_title(study.summary or study.title),
                  "nav": _nav(study.nav if study.nav_given else drafted, themes)}
     footer = pages.footer_html(study.team, study.contact)
     if footer:
@@ -233,6 +242,10 @@ def render(inputs, results, prose_pages: frozenset[str] = frozenset()) -> Output
 
 DOWNLOADS = (("instrument.yaml", "Survey codebook (YAML): every question, its options and export columns"),
              ("themes.yaml", "Themes codebook (YAML): every theme and published quote"),
+             ("codebook.qdc", "Themes codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder or Taguette "
+                              "(REFI-QDA codebook)"),
+             ("coding.qdpx", "The coding and its published quotes, as a project for those tools "
+                             "(REFI-QDA project)"),
              ("table-1.csv", "Who took part (CSV)"),
              ("stated-figures.csv", "Stated figures check (CSV)"),
              ("citation.bib", "Citation (BibTeX)"))

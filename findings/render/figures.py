@@ -70,7 +70,8 @@ RECONSTRUCTED = "Reconstructed data, not the study's responses"
 def provenance(study, meta) -> dict:
     """What every chart of a study says about where its numbers come from: the source line, and
     the reconstructed-data notice ("" when the responses are the study's own)."""
-    return {"source": f"Source: {study.short_title}, doi:{study.doi}",
+    source = f"Source: {study.short_title}" + (f", doi:{study.doi}" if study.doi else "")
+    return {"source": source,
             "notice": RECONSTRUCTED if meta.reconstructed else ""}
 
 

@@ -242,17 +242,23 @@ def choice_fragment(r, meta, spec: dict, threshold: int = 0, conflicts=()) -> tu
     body, notes = _choice_table(r)
     caption = ("Several answers could be chosen, so the percentages add to more than 100%."
                if several else "")
+    typed = [f"{o.typed} of the {o.share.count} who chose “{md_text(o.label)}” typed an answer in its "
+             "text box (those answers are not published)." for o in r.options
+             if o.typed is not None and not o.hidden]
     md = [
         _heading(q),
         _answered_line(r.answered, r.respondents) + "\n",
         figure_block(spec, caption),
+        " ".join(typed) + "\n" if typed else "",
         numbers_block(body, notes, disclosure_note([r], threshold)),
         conflict_note(conflicts),
         downloads_line([spec], q.id, q),
     ]
     apart = any(o.nonsubstantive for o in r.options)
+    boxes = any(o.typed is not None for o in r.options)
     header = ["question", "answer", "respondents", "percent_of_answered", "answered",
-              "respondents_total"] + (["percent_of"] if apart or several else [])
+              "respondents_total"] + (["percent_of"] if apart or several else []) \
+        + (["typed_in_text_box"] if boxes else [])
     csv_rows = []
     for o in r.options:
         row = [q.id, o.label, *_csv_count(o), r.answered, r.respondents]
@@ -261,6 +267,8 @@ def choice_fragment(r, meta, spec: dict, threshold: int = 0, conflicts=()) -> tu
             if left_out:
                 row[3] = ""
             row.append("" if left_out else o.share.of)
+        if boxes:
+            row.append("" if o.typed is None or o.hidden else o.typed)
         csv_rows.append(row)
     return "\n".join(p for p in md if p), _csv(header, csv_rows, _csv_label(meta))
 
@@ -565,7 +573,7 @@ def theme_link(page, node=None, text: str | None = None) -> str:
     """A link to a theme page (or to the section of one of its sub-themes)."""
     node = node or page.node
     anchor = "" if node.id == page.node.id else f"#{node.id}"
-    return f"[{text or md_text(node.title)}](/{theme_path(page.node)}{anchor})"
+    return f"[{text or md_text(node.shown_title)}](/{theme_path(page.node)}{anchor})"
 
 
 def printed_label(label: str | None) -> str:
@@ -581,9 +589,9 @@ BARE_LABEL_NOTE = ("*A label such as P36 names a participant. A number in square
                    "not a participant number.*\n")
 
 
-def quote_block(quote, question_label: str, other_labels: tuple[str, ...] = ()) -> str:
-    """A quote as the appendix prints it, with its label as printed, the participant the paper's
-    Results cite for the same words (when they do), and any other label the appendix gives them."""
+def quote_source(quote, question_label: str, other_labels: tuple[str, ...] = ()) -> str:
+    """Who said a quote and where: its label as printed, the participant the paper's Results cite
+    for the same words (when they do), and any other label the appendix gives them."""
     note = f" ({md_text(quote.annotation)})" if quote.annotation else ""
     source = [f"— {printed_label(quote.label)}, answering {question_label}{note}"]
     if getattr(quote, "cited_as", None):
@@ -593,7 +601,27 @@ def quote_block(quote, question_label: str, other_labels: tuple[str, ...] = ()) 
     others = [printed_label(x) for x in other_labels if x != quote.label and x.startswith("P")]
     if others:
         source.append("the appendix also prints these words under " + " and ".join(others))
-    return f"> {md_text(quote.text)}\n\n{' · '.join(source)}\n{{ .quote-source }}\n"
+    return " · ".join(source)
+
+
+def quote_block(quote, question_label: str, other_labels: tuple[str, ...] = ()) -> str:
+    """A quote as the appendix prints it, with its source (``quote_source``) below it."""
+    return f"> {md_text(quote.text)}\n\n{quote_source(quote, question_label, other_labels)}\n{{ .quote-source }}\n"
+
+
+FRAGMENT_WORDS = 6  # a quote of at most this many words is a fragment: listed with the others
+
+
+def is_fragment(quote) -> bool:
+    return len(quote.text.split()) <= FRAGMENT_WORDS
+
+
+def fragment_list(items) -> str:
+    """Short quotes of one section as one list instead of a block quote each; each quote is still
+    exact, in its own quotation, with its source. ``items``: (quote, source) pairs."""
+    rows = "".join(f'<li><blockquote>{md_text(q.text)}</blockquote> <p class="quote-source">{source}</p></li>\n'
+                   for q, source in items)
+    return f'Short answers:\n\n<ul class="quote-fragments">\n{rows}</ul>\n'
 
 
 def prevalence(result, what: str = "this theme") -> str:
@@ -616,12 +644,17 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
         return f"question {md_text(instrument.question(qid).number)}" if qid else \
             "a question not recorded"
 
-    crumbs = analysis.title + (f" › {group.title}" if group is not None else "")
-    out = [f"# {md_text(node.title)}\n", f"*Theme in: {md_text(crumbs)}*\n", prevalence(result) + "\n"]
+    crumbs = analysis.shown_title + (f" › {group.shown_title}" if group is not None else "")
+    # what the theme is, then how many it holds, then where it sits, then the quotes
+    out = [f"# {md_text(node.shown_title)}\n"]
+    if node.summary:
+        out.append(f"{md_text(node.summary)}\n{{ .theme-summary }}\n")
+    out += [prevalence(result) + "\n", f"*Theme in: {md_text(crumbs)}*\n"]
     if page.added_from is not None:
         out.append(f'!!! note "From an earlier step of the analysis"\n    The final step of the coding has '
                    f"no theme for these answers; the paper reports them with the others here, so the "
-                   f"page shows the theme as an earlier step named it (“{md_text(page.added_from.title)}”).\n")
+                   f"page shows the theme as an earlier step of the coding named it, among its "
+                   f"“{md_text(page.added_from.shown_title)}” themes.\n")
     if any(q.label and not q.label.startswith("P") for q in node.all_quotes()):
         out.append(BARE_LABEL_NOTE)
     answered = sorted({q.question for q in node.all_quotes() if q.question})
@@ -638,14 +671,24 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
     shown: set = set()
 
     def quotes(items) -> list[str]:
-        """Each quote once per page (the appendix may code the same answer under two sub-themes)."""
-        blocks, repeated = [], 0
+        """Each quote once per page (the appendix may code the same answer under two sub-themes);
+        two or more short ones (``is_fragment``) listed together after the others."""
+        blocks, short, repeated = [], [], 0
         for quote in items:
             key = (quote_key(quote), quote.label)
             if key in shown:
                 repeated += 1
                 continue
             shown.add(key)
+            others = (themes.labels_of or {}).get(quote_key(quote), ())
+            if is_fragment(quote):
+                short.append((quote, quote_source(quote, qlabel(quote.question), others)))
+            else:
+                blocks.append(quote_block(quote, qlabel(quote.question), others))
+        if len(short) > 1:
+            blocks.append(fragment_list(short))
+        elif short:
+            (quote, _), = short
             blocks.append(quote_block(quote, qlabel(quote.question),
                                       (themes.labels_of or {}).get(quote_key(quote), ())))
         if repeated:
@@ -656,7 +699,7 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
     out += quotes(node.quotes)
     for sub in node.children:
         s = themes.nodes[sub.id]
-        out.append(f"## {md_text(sub.title)} {{ #{sub.id} }}\n")
+        out.append(f"## {md_text(sub.shown_title)} {{ #{sub.id} }}\n")
         out.append(f"*{prevalence(s, 'this sub-theme')}*\n")
         out += quotes(sub.all_quotes())
     out.append(f"[All themes](/themes/index.md) · [How the themes were built](/{CODING}#{analysis.id})\n")
@@ -674,7 +717,7 @@ def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
     md_rows, csv_rows = [], []
     for r in rows:
         node = r.node
-        title = md_text(node.title)
+        title = md_text(node.shown_title)
         page = themes.page_of.get(node.id)
         if page is not None:
             title = theme_link(page, node, title)
@@ -694,22 +737,51 @@ def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
                   "participants_named_in_the_printed_quotes"], csv_rows))
 
 
+def _introduced(node, result=None) -> str:
+    """An analysis or group of themes by its reader's name, with its plain explanation (and the
+    participants the paper counts in it, where it does)."""
+    counted = (f" (the paper reports {_stated_count(result)} participants)"
+               if result is not None and result.stated is not None else "")
+    return (f"**{md_text(node.shown_title)}**{counted}"
+            + (f": {md_text(node.summary)}" if node.summary else ""))
+
+
 def theme_index_fragment(themes, final) -> str:
-    """Every final theme page, by analysis, with its number of quotes and labelled participants."""
+    """Every final theme page, by analysis and group (each with its explanation), with the number of
+    participants the paper reports and of quotes the appendix prints."""
     lines = []
     for analysis in final:
-        lines.append(f"- **{md_text(analysis.title)}**")
+        lines.append(f"- {_introduced(analysis)}")
+        group = None
         for page in themes.pages:
-            if page.analysis.id == analysis.id:
-                r = themes.nodes[page.node.id]
-                paper = (f"the paper reports {_stated_count(r)} participants; " if r.stated is not None
-                         else "")
-                lines.append(f"    - {theme_link(page)} ({paper}{plural(r.quotes, 'quote')} printed)")
+            if page.analysis.id != analysis.id:
+                continue
+            if page.group is not None and page.group is not group:
+                group = page.group
+                lines.append(f"    - {_introduced(group, themes.nodes.get(group.id))}")
+            r = themes.nodes[page.node.id]
+            paper = (f"the paper reports {_stated_count(r)} participants; " if r.stated is not None
+                     else "")
+            indent = "        " if page.group is not None else "    "
+            lines.append(f"{indent}- {theme_link(page)} ({paper}{plural(r.quotes, 'quote')} printed)")
     return "\n".join(lines) + "\n"
 
 
-def coding_process_page(codebook, themes) -> str:
-    """Step 1 codes -> Step 2 themes -> Step 3 merges, navigable through the lineage links."""
+def _coded_questions(analysis, instrument) -> str:
+    """Which survey questions an analysis codes, by the survey's own numbers (the appendix numbers
+    the questions it codes from 1)."""
+    if instrument is None or not analysis.questions:
+        return ""
+    order = {q.id: i for i, q in enumerate(instrument.questions)}
+    ids = sorted(analysis.questions, key=lambda q: order.get(q, len(order)))
+    numbers = [md_text(instrument.question(q).number) for q in ids]
+    said = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"*Codes the answers to survey question{'s' if len(numbers) > 1 else ''} {said}.*\n"
+
+
+def coding_process_page(codebook, themes, instrument=None) -> str:
+    """Step 1 codes -> Step 2 themes -> Step 3 merges, navigable through the lineage links. Titles
+    as printed (the technical trail); each analysis says which survey questions it codes."""
     out = ["# The coding process\n",
            f"How the free-text answers were coded, step by step ({len(codebook.steps)} steps), as the "
            "study's qualitative codebook records it. "
@@ -727,8 +799,13 @@ def coding_process_page(codebook, themes) -> str:
 
     for step in codebook.steps:
         out.append(f"## {md_text(step.title)} {{ #{step.id} }}\n")
+        if step.note:
+            out.append(f"*Note:* {md_text(step.note)}\n")
         for analysis in step.children:
             out.append(f"### {md_text(analysis.title)} {{ #{analysis.id} }}\n")
+            out.append(_coded_questions(analysis, instrument))
+            if analysis.note:
+                out.append(f"*Note:* {md_text(analysis.note)}\n")
             tree(analysis, 0)
             out.append("")
     return "\n".join(out) + "\n"
@@ -791,13 +868,16 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
                                           "denominator", "status", "explanation"], csv_rows)
 
 
-def generated_page(body: str, hide: tuple[str, ...] = (), title: str | None = None) -> str:
+def generated_page(body: str, hide: tuple[str, ...] = (), title: str | None = None,
+                   description: str | None = None) -> str:
     """A generated page with its front matter. ``render_macros: false``: mkdocs-macros never treats a
     generated page as a template (its text is data; ``md_text`` already makes braces inert).
     ``title``: a title from the data, given to the theme escaped (``html_title``)."""
     front = "render_macros: false\n" + ("hide:\n" + "".join(f"  - {h}\n" for h in hide) if hide else "")
     if title is not None:
         front += f"title: {json.dumps(html_title(title), ensure_ascii=False)}\n"
+    if description is not None:  # for the sharing tags (overrides/main.html escapes it)
+        front += f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}\n"
     return f"---\n{front}---\n\n{body}"
 
 
@@ -830,11 +910,9 @@ def _bib(text) -> str:
 
 
 def bibtex(study) -> str:
-    return (f"@article{{{study.bibtex_key},\n"
-            f"  title = {{{_bib(study.title)}}},\n"
-            f"  author = {{{' and '.join(_bib(a) for a in study.authors)}}},\n"
-            f"  year = {{{_bib(study.year)}}},\n"
-            f"  journal = {{{_bib(study.publisher)}}},\n"
-            f"  doi = {{{_bib(study.doi)}}},\n"
-            f"  url = {{{_bib(study.url)}}}\n"
-            f"}}\n")
+    """The study's publication as a BibTeX entry; fields the study does not give are left out."""
+    key = study.bibtex_key or "study"
+    fields = [("title", study.title), ("author", " and ".join(study.authors)), ("year", study.year),
+              ("journal", study.publisher), ("doi", study.doi), ("url", study.url)]
+    body = ",\n".join(f"  {k} = {{{_bib(v)}}}" for k, v in fields if v)
+    return f"@article{{{key},\n{body}\n}}\n"

@@ -10,6 +10,8 @@
  *    none of this, so they add no extra stop to the tab order and no cue. It is worked out again
  *    whenever the window or a table changes size.
  * 2. The search panel has role="dialog" but no name: name it after the search box's label.
+ * 3. A printed page shows every table: notes closed on screen ("Show the numbers") are opened
+ *    for printing and closed again afterwards.
  */
 (function () {
   "use strict";
@@ -96,4 +98,15 @@
     window.addEventListener("load", schedule);
   }
   window.addEventListener("resize", schedule);
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (note) {
+      note.setAttribute("open", "");
+      openedForPrint.push(note);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (note) { note.removeAttribute("open"); });
+    openedForPrint = [];
+  });
 })();
