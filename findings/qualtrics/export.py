@@ -11,7 +11,6 @@ The ImportId of a column is kept as one key (``import_key``): the ``ImportId`` i
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from ..errors import DataError, Problem
 from ..load import files
 from ..load.responses import (EXPORT_HINT, MAGIC, MAX_BYTES, METADATA_COLUMNS, _is_import_row, _looks_like,
-                              _records)
+                              _records, import_key)
 
 EXPORT_WHAT = "the survey responses as a Qualtrics CSV export"
 
@@ -48,18 +47,6 @@ class Export:
 
     def named(self, name: str) -> list[ExportColumn]:
         return [c for c in self.columns if c.name == name]
-
-
-def import_key(cell: str) -> str | None:
-    """The ImportId of a header cell (``{"ImportId":"QID62_4"}``) as one key; None if it has none."""
-    try:
-        value = json.loads(cell)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("ImportId"), str) or not value["ImportId"]:
-        return None
-    choice = value.get("choiceId")
-    return f"{value['ImportId']}_{choice}" if isinstance(choice, (str, int)) and str(choice) else value["ImportId"]
 
 
 def is_metadata(column: ExportColumn) -> bool:
