@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .stats import Share, Summary, answered_mask, count_answered, summarise
+from .stats import Share, Summary, count_answered, per_value_mask, summarise, value_counts
 
 MANY_OPTIONS = 10  # a question with more options than this leaves those nobody chose out
 CHART_BARS = 25  # at most this many bars in a chart: the most chosen, then one bar for the others
@@ -296,10 +296,9 @@ def empty_reason(result) -> str | None:
 
 def _option_results(series: pd.Series, options) -> tuple[tuple[OptionResult, ...], int, int]:
     """Each option's count over its denominator; (options, answered, answered substantively)."""
-    mask = answered_mask(series)
-    values = series[mask]
-    counts = [int((values == o.label).sum()) for o in options]
-    answered = int(mask.sum())
+    given = value_counts(series)
+    counts = [given.get(o.label, 0) for o in options]
+    answered = sum(given.values())
     substantive = sum(c for c, o in zip(counts, options) if not o.nonsubstantive)
     return tuple(OptionResult(o.label, Share(c, answered if o.nonsubstantive else substantive),
                               bool(o.nonsubstantive)) for o, c in zip(options, counts)), \
@@ -334,13 +333,14 @@ def chosen_masks(data: pd.DataFrame, question) -> dict[str, pd.Series]:
     if question.layout == "columns":
         return {o.label: data[o.column].eq(1).fillna(False).astype(bool) for o in question.options}
     cells = data[question.columns[0]]
-    for row, cell in cells.items():
-        if not (isinstance(cell, (tuple, list)) or pd.isna(cell)):
-            raise ValueError(f"question {question.id}, respondent {row}: a multiple_choice answer "
-                             f"should be a tuple of option labels (the responses contract), not "
-                             f"{type(cell).__name__}")
-    chosen = cells.map(lambda cell: frozenset(cell) if isinstance(cell, (tuple, list)) else frozenset())
-    return {o.label: chosen.map(lambda labels, label=o.label: label in labels).astype(bool)
+    wrong = per_value_mask(cells, lambda cell: not (isinstance(cell, (tuple, list)) or pd.isna(cell)))
+    if wrong.any():
+        row = wrong.idxmax()
+        raise ValueError(f"question {question.id}, respondent {row}: a multiple_choice answer "
+                         f"should be a tuple of option labels (the responses contract), not "
+                         f"{type(cells[row]).__name__}")
+    return {o.label: per_value_mask(cells, lambda cell, label=o.label: isinstance(cell, (tuple, list))
+                                    and label in cell)
             for o in question.options}
 
 

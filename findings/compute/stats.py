@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 
@@ -40,17 +41,56 @@ class Share:
         return round_half_up(self.percent, 1)
 
 
+def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(each respondent's code into the column's distinct values, -1 where missing; the distinct
+    values). A categorical column (as the loader gives labels and tuples of labels) has them
+    already; any other is factorised once. Every count over a column's values is made on these:
+    one look at each distinct value, and numpy over the codes."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
+    codes, values = pd.factorize(series, use_na_sentinel=True)
+    return codes, np.asarray(values, dtype=object)
+
+
+def _is_answer(value) -> bool:
+    """A distinct value that is an answer: not missing, and not blank when made text."""
+    if isinstance(value, (tuple, list)):
+        return True
+    return not pd.isna(value) and str(value).strip() != ""
+
+
+def _spread(codes: np.ndarray, per_value: np.ndarray) -> np.ndarray:
+    """A property of each distinct value, per respondent (False where missing)."""
+    return np.append(per_value, False)[codes] if len(codes) else np.zeros(0, bool)
+
+
+def per_value_mask(series: pd.Series, test) -> pd.Series:
+    """True where the respondent's value passes ``test`` (each distinct value tested once)."""
+    codes, values = distinct(series)
+    per_value = np.fromiter((bool(test(v)) for v in values), bool, len(values))
+    return pd.Series(_spread(codes, per_value), index=series.index)
+
+
 def answered_mask(series: pd.Series) -> pd.Series:
     """True where the respondent gave an answer (not missing, not blank)."""
-    return series.notna() & (series.astype("string").str.strip() != "")
+    if isinstance(series.dtype, pd.StringDtype):  # text (kept in Arrow by the loader): its kernels
+        return (series.notna() & (series.str.strip() != "")).fillna(False).astype(bool)
+    return per_value_mask(series, _is_answer)
+
+
+def value_counts(series: pd.Series) -> dict:
+    """Distinct answer -> respondents who gave it (answers only: missing and blank left out)."""
+    codes, values = distinct(series)
+    counts = np.bincount(codes[codes >= 0], minlength=len(values))
+    return {v: int(c) for v, c in zip(values, counts) if c and _is_answer(v)}
 
 
 def answered_any_mask(data: pd.DataFrame, columns) -> pd.Series:
     """True where the respondent answered at least one of ``columns``."""
-    mask = pd.Series(False, index=data.index)
+    mask = np.zeros(len(data), bool)
     for column in columns:
-        mask |= answered_mask(data[column])
-    return mask
+        mask |= answered_mask(data[column]).to_numpy()
+    return pd.Series(mask, index=data.index)
 
 
 def count_answered(data: pd.DataFrame, columns) -> int:
@@ -123,8 +163,6 @@ def bin_edges(values: pd.Series) -> tuple[tuple[float, ...], bool]:
     it, and wider still if that would make more than ``MAX_BINS`` bins. Returns (edges, whole)."""
     import math
 
-    import numpy as np
-
     lo, hi = float(values.min()), float(values.max())
     if bool((values == values.round()).all()) and hi - lo + 1 <= MAX_BINS:
         return tuple(v - 0.5 for v in range(int(lo), int(hi) + 2)), True
@@ -146,8 +184,6 @@ def bin_edges(values: pd.Series) -> tuple[tuple[float, ...], bool]:
 def summarise(series: pd.Series) -> Summary | None:
     """The summary statistics and histogram of a column of numbers (NaN: not answered); None when
     nobody gave a number."""
-    import numpy as np
-
     values = series.dropna().astype(float)
     if values.empty:
         return None

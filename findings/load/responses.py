@@ -29,12 +29,16 @@ question); multi-select cells split against the option list (labels may hold com
 column per option; numbers; text. ``-99`` (seen, not answered) and ``-1`` are never answers, except
 that ``-1`` is the option whose stated code is -1 when that option is nonsubstantive.
 
-**How.** The file is never held whole: its bytes are checked in chunks (UTF-8, no NUL), the header
-rows are read with the csv module, the rows with pandas' C parser in chunks, every column kept as
-codes into its distinct values. Every check is made once per distinct value and spread over the rows
-with numpy (no loop over cells). Field counts and line numbers are checked from counts of commas and
-line breaks; only a file that fails those checks (or a report that needs line numbers the counts
-cannot give) is read again with the csv module, row by row, as the report needs.
+**How.** The file's bytes are checked in chunks (UTF-8, no NUL) in a thread beside the parse; the
+header rows are read with the csv module, the rows with pyarrow's CSV reader (C++, on every core),
+every answer column dictionary-encoded: codes into its distinct values. Every check is made once per
+distinct value and spread over the rows with numpy (no loop over cells). Free-text and "please
+specify" columns stay Arrow text: only whether each respondent wrote something is computed (with
+Arrow's string kernels, whose white space is Python's), no Python string per cell. A row whose
+number of fields does not fit the header, a cell longer than the csv module's limit or any parser
+failure sends the file to the csv module, row by row, for the report; line numbers come from the
+record numbers when the file's line breaks are all between records (counted when a report needs
+them), else from the csv module.
 
 A file that is no CSV export (an Excel workbook, an SPSS file, JSON, a PDF, tab-separated text,
 binary junk, text that is not UTF-8) is refused with what it looks like and how to export the right
@@ -47,7 +51,7 @@ import html
 import io
 import json
 import re
-import warnings
+import threading
 from collections import Counter
 from itertools import repeat
 from dataclasses import dataclass, field
@@ -130,6 +134,10 @@ class Responses:
     option: 1.0 chosen, 0.0 shown and not chosen, NaN not answered; number: float or NaN; free text
     and "please specify" text: the text or NaN.
 
+    Storage: labels and tuples are pandas categoricals (categories: the answers given, in the
+    codebook's order; one byte a respondent), numbers float64, text pandas' ``str`` dtype kept in
+    Arrow (NaN where nothing was written).
+
     ``notices``: what the build should tell the team without refusing anything (the columns dropped
     on purpose), one line each.
     """
@@ -151,7 +159,6 @@ MAX_COLUMNS = 20_000
 MAX_LINE_BYTES = 64 * files.MB  # a header line longer than this is no export
 HEAD_BYTES = 64 * 1024  # what is read to tell what kind of file it is
 JSON_WHOLE = 32 * files.MB  # a file that starts like JSON is parsed whole up to this size
-CHUNK_CELLS = 2_000_000  # cells pandas hands over at a time
 WHAT = "the survey responses as a Qualtrics CSV export"
 EXPORT_HINT = ("export the responses from Qualtrics as CSV (Data & Analysis → Export & Import → "
                "Export data → CSV)")
@@ -193,19 +200,50 @@ def _looks_like(text: str, whole: bool = True) -> str | None:
     return None
 
 
-def _refuse_if_not_csv(path: Path | str, file: str, size: int) -> files.TextScan:
-    """DataError when the file is no CSV text (what it looks like, how to export a CSV); else what
-    the byte scan counted (commas and line breaks)."""
+class _Scan:
+    """The byte scan of a file (UTF-8, no NUL byte: ``files.scan_text``), run in a thread beside the
+    reading of the rows (the parser works outside Python's lock). ``result()`` waits for it and
+    raises its DataError, so its problem is reported before any other, as when it ran first."""
+
+    def __init__(self, path: Path | str, file: str):
+        self._outcome: files.TextScan | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, file), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path | str, file: str) -> None:
+        try:
+            self._outcome = files.scan_text(path, file, WHAT, FIX)
+        except BaseException as e:  # noqa: BLE001 - handed to the thread that waits
+            self._outcome = e
+
+    def result(self) -> files.TextScan:
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
+
+    def first(self, error: BaseException) -> None:
+        """Raise the scan's problem if it has one, else ``error``."""
+        self.result()
+        raise error
+
+
+def _refuse_if_not_csv(path: Path | str, file: str, size: int) -> _Scan:
+    """DataError when the file is no CSV text (what it looks like, how to export a CSV); else the
+    byte scan, under way."""
     head = files.read_head(path, file, WHAT, HEAD_BYTES)
     for magic, kind in MAGIC:
         if head.startswith(magic):
             raise DataError(Problem(file, None, f"looks like {kind}, not a CSV file; {EXPORT_HINT}"))
-    scan = files.scan_text(path, file, WHAT, FIX, count=b",\n")
+    scan = _Scan(path, file)
     whole = size <= JSON_WHOLE and head.lstrip()[:1] in (b"{", b"[")
-    text = (files.read_bytes(path, WHAT, JSON_WHOLE)[1] if whole else head).decode("utf-8-sig", "ignore")
-    kind = _looks_like(text, whole)
+    try:
+        text = (files.read_bytes(path, WHAT, JSON_WHOLE)[1] if whole else head).decode("utf-8-sig", "ignore")
+        kind = _looks_like(text, whole)
+    except DataError as e:
+        scan.first(e)
     if kind:
-        raise DataError(Problem(file, None, f"looks like {kind}; {EXPORT_HINT}"))
+        scan.first(DataError(Problem(file, None, f"looks like {kind}; {EXPORT_HINT}")))
     return scan
 
 
@@ -274,9 +312,7 @@ class _Header:
     line: int  # the line of the names row
     offset: int  # byte offset of the first data row
     data_line: int  # the line the data rows start on
-    commas: int  # commas in the header rows (the file's minus these are the data's)
-    newlines: int
-    first_fields: int = 0  # fields of the first data row (a pandas parser would take one too many)
+    first_fields: int = 0  # fields of the first data row (a parser would build that many columns)
 
     @property
     def where(self) -> str:
@@ -291,11 +327,10 @@ class _WideLine(Exception):
 WIDE_LINE = 4 * MAX_COLUMNS  # commas (some may be inside quoted question texts)
 
 
-def _header_lines(f, file: str, ends: list[int], commas: list[int], newlines: list[int]) -> Iterator[str]:
-    """The lines of an open binary file as text; after each, its end (byte offset) goes to ``ends``
-    and the commas and line breaks seen so far to ``commas`` and ``newlines``. ``_WideLine`` before
-    a line with more than ``WIDE_LINE`` commas."""
-    pos = seen = breaks = 0
+def _header_lines(f, file: str, ends: list[int]) -> Iterator[str]:
+    """The lines of an open binary file as text; after each, its end (byte offset) goes to ``ends``.
+    ``_WideLine`` before a line with more than ``WIDE_LINE`` commas."""
+    pos = 0
     while True:
         raw = f.readline(MAX_LINE_BYTES + 1)
         if not raw:
@@ -307,23 +342,17 @@ def _header_lines(f, file: str, ends: list[int], commas: list[int], newlines: li
         if raw.count(b",") > WIDE_LINE:
             raise _WideLine()
         pos += len(raw)
-        seen += raw.count(b",")
-        breaks += raw.endswith(b"\n")
         ends.append(pos)
-        commas.append(seen)
-        newlines.append(breaks)
         yield raw.decode("utf-8-sig" if pos == len(raw) else "utf-8")
 
 
 def _read_header(path: Path | str, file: str) -> _Header:
     ends: list[int] = []
-    commas: list[int] = []
-    newlines: list[int] = []
     head = []  # (line, cells, lines read when the record was complete)
     wide = False  # a line too wide to parse came after the header rows read
     with open(path, "rb") as f:
         try:
-            for line, cells in _record_iter(_header_lines(f, file, ends, commas, newlines), file):
+            for line, cells in _record_iter(_header_lines(f, file, ends), file):
                 head.append((line, cells, len(ends)))
                 if len(head) == 4:
                     break
@@ -360,7 +389,6 @@ def _read_header(path: Path | str, file: str) -> _Header:
         named -= 1
     return _Header(file=file, path=Path(path), layout=layout, names=names, named=named, keys=keys,
                    line=header_line, offset=ends[read - 1], data_line=read + 1,
-                   commas=commas[read - 1], newlines=newlines[read - 1],
                    first_fields=(len(head[rows][1]) if len(head) > rows
                                  else WIDE_LINE + 1 if wide and len(head) == rows else 0))
 
@@ -394,52 +422,89 @@ def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
 
 @dataclass
 class _Cells:
-    """What a column's distinct values hold, for the checks of the file's structure."""
+    """What a column's cells hold, for the checks of the file's structure."""
 
-    blank: np.ndarray  # bool per distinct value: white space only
-    commas: int  # commas inside the column's cells
-    newlines: int  # line breaks inside them
+    filled: np.ndarray  # bool per record: not white space only
+    newlines: int  # line breaks inside the column's cells
     longest: int  # characters of its longest cell
 
     @classmethod
     def of(cls, codes: np.ndarray, values: np.ndarray) -> "_Cells":
+        """A column as codes into its distinct values: each distinct value looked at once."""
         n = len(values)  # map() over str methods: a loop in C, no Python frame per value
         blank = (values == "") | np.fromiter(map(str.isspace, values), bool, n)
-        counts = np.bincount(codes, minlength=n)
-        commas = np.fromiter(map(str.count, values, repeat(",")), np.int64, n)
         newlines = np.fromiter(map(str.count, values, repeat("\n")), np.int64, n)
-        return cls(blank, int(counts @ commas), int(counts @ newlines), max(map(len, values), default=0))
+        counts = np.bincount(codes, minlength=n) if newlines.any() else newlines
+        return cls(~blank[codes], int(counts @ newlines), max(map(len, values), default=0))
+
+    @classmethod
+    def of_text(cls, cells) -> "_Cells":
+        """A column as Arrow text (free text: mostly distinct), with Arrow's string kernels; their
+        white space is Python's (str.isspace, str.strip), code point for code point."""
+        import pyarrow.compute as pc
+
+        def total(counts) -> int:
+            return int(pc.sum(counts).as_py() or 0)
+        filled = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0)
+        return cls(_numpy(filled, bool), total(pc.count_substring(cells, "\n")),
+                   int(pc.max(pc.utf8_length(cells)).as_py() or 0))
+
+
+def _numpy(array, dtype) -> np.ndarray:
+    """An Arrow array (chunked or not, no nulls) as a numpy array."""
+    return np.asarray(array.to_numpy(zero_copy_only=False) if hasattr(array, "to_numpy") else array,
+                      dtype=dtype)
 
 
 @dataclass
 class _Table:
-    """The data rows of an export: the kept columns as codes into their distinct values."""
+    """The data rows of an export: the kept columns as codes into their distinct values, and the
+    text columns (free text, "please specify") as Arrow text, never one Python string per cell."""
 
     header: _Header
     columns: dict[int, tuple[np.ndarray, np.ndarray]]  # position -> (code per record, distinct values)
-    records: int  # records pandas read (rows of white space included)
+    records: int  # records read (rows of white space included)
     rows: np.ndarray  # the records that hold a value: respondents, in file order
     stopped: bool  # more than MAX_ROWS respondents: only the first are kept
     scan: files.TextScan
-    exact_lines: bool  # line = data line + record number (no line break inside a cell, no blank line)
+    # line = data line + record number (no line break inside a cell, no blank line); None: not yet
+    # known (the line breaks of the file are counted the first time a line is asked for)
+    exact_lines: bool | None
     _lines: list[int] | None = None  # the line each respondent's row starts on, when read row by row
     stopped_at: int | None = None
+    texts: dict = field(default_factory=dict)  # position -> Arrow text of every record
 
     def column(self, pos: int) -> tuple[np.ndarray, np.ndarray]:
         """(code per respondent, distinct values) of the column at ``pos``."""
         codes, values = self.columns[pos]
-        return codes[self.rows], values
+        return (codes if len(self.rows) == len(codes) else codes[self.rows]), values
+
+    def text(self, pos: int):
+        """The Arrow text of the column at ``pos``, one cell per respondent."""
+        cells = self.texts[pos]
+        return cells if len(self.rows) == len(cells) else cells.take(self.rows)
 
     def lines(self, rows: Iterable[int]) -> list[int]:
         """The lines the given respondents' rows (0-based, in file order) start on."""
         rows = list(rows)
         if not rows:
             return []
+        if self.exact_lines is None:
+            self.exact_lines = self._data_newlines() == self.records - (0 if self.scan.ends_with_newline else 1)
         if self.exact_lines:
             return [self.header.data_line + int(self.rows[r]) for r in rows]
         if self._lines is None or len(self._lines) <= max(rows):
             self.read_rows(None, need=max(rows) + 1)
         return [self._lines[r] for r in rows]
+
+    def _data_newlines(self) -> int:
+        """Line breaks in the file after the header rows."""
+        count = 0
+        with open(self.header.path, "rb") as f:
+            f.seek(self.header.offset)
+            while chunk := f.read(files.MB):
+                count += chunk.count(b"\n")
+        return count
 
     def read_rows(self, structure: ProblemList | None, need: int | None = None) -> None:
         """Read the data rows again with the csv module, one by one: the line of each and, given
@@ -486,94 +551,142 @@ class _Table:
                        "responses; the checks stopped there")
 
 
-def _parse(header: _Header, keep: set[int]):
-    """pandas' chunks of the data rows, every cell as text."""
-    width = len(header.names)
-    with open(header.path, "rb") as f, warnings.catch_warnings():
-        # a first row longer than the header is a warning to pandas (it drops the extra fields)
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        f.seek(header.offset)
-        reader = pd.read_csv(f, header=None, names=list(range(width)), index_col=False, dtype=object,
-                             na_filter=False, skip_blank_lines=True, encoding="utf-8", engine="c",
-                             chunksize=max(1000, min(200_000, CHUNK_CELLS // max(width, 1))))
-        with reader:
-            yield from reader
+ARROW_BLOCK = 16 * files.MB  # bytes parsed at a time; a longer record is left to the csv module
 
 
-def _read_table(header: _Header, scan: files.TextScan, keep: set[int], structure: ProblemList) -> _Table:
-    """Read the data rows, keeping the columns at ``keep``; rows whose fields do not fit the header
-    (and the other problems of the file's structure) go to ``structure``."""
-    width = len(header.names)
-    parts: dict[int, tuple[list, list]] = {pos: ([], []) for pos in keep}
-    nonblank_parts: list[np.ndarray] = []
-    commas = newlines = longest = records = respondents = 0
-    unnamed_value = complete = False
-    error: str | None = None
-    chunks = _parse(header, keep)
+def _parse(header: _Header, coded: set[int]):
+    """The data rows parsed by pyarrow's CSV reader (its C++ parser, on every core): every cell as
+    text, the columns at ``coded`` dictionary-encoded (codes into their distinct values). Rows whose
+    number of fields does not fit the header are left out: (table, rows left out, whether every
+    one of them had fields for all the named columns and no more than the header).
+
+    The parser first splits the file at line breaks, which is fastest; a line break inside a
+    quoted cell at one of its splits stops it (pyarrow checks), and the file is parsed again
+    with cells allowed to span lines."""
+    import pyarrow as pa
+
+    types = {f"c{pos}": pa.dictionary(pa.int32(), pa.string()) if pos in coded else pa.string()
+             for pos in range(len(header.names))}
+    with pa.OSFile(str(header.path)) as source:
+        source.seek(header.offset)
+        if not source.read(HEAD_BYTES).strip():  # no data rows (blank lines at most): nothing to parse
+            return pa.table({n: pa.array([], t) for n, t in types.items()}), 0, True
     try:
-        if header.first_fields > width:  # pandas would first build every one of its columns
+        return _arrow_csv(header, types, multiline=False)
+    except pa.ArrowInvalid:
+        return _arrow_csv(header, types, multiline=True)
+
+
+def _arrow_csv(header: _Header, types: dict, multiline: bool):
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    left_out = []
+
+    def leave_out(row) -> str:
+        left_out.append(header.named <= row.actual_columns <= len(types))
+        return "skip"
+    with pa.OSFile(str(header.path)) as source:
+        source.seek(header.offset)
+        table = arrow_csv.read_csv(
+            source,
+            read_options=arrow_csv.ReadOptions(column_names=list(types), block_size=ARROW_BLOCK),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=multiline, invalid_row_handler=leave_out),
+            convert_options=arrow_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                     quoted_strings_can_be_null=False, check_utf8=False))
+    return table, len(left_out), all(left_out)
+
+
+def _parse_padded(header: _Header, coded: set[int]):
+    """The data rows read by the csv module, each padded to the header's width: for an export
+    whose rows may leave off trailing columns without a name (a legacy export's last comma)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    width = len(header.names)
+    with open(header.path, "rb") as f:
+        f.seek(header.offset)
+        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+        try:
+            rows = [(cells + [""] * width)[:width] for _, cells in _record_iter(text, header.file, header.data_line)]
+        finally:
+            text.detach()
+    columns = {f"c{pos}": pa.array([row[pos] for row in rows], pa.string()) for pos in range(width)}
+    return pa.table({n: pc.dictionary_encode(a) if pos in coded else a
+                     for pos, (n, a) in enumerate(columns.items())})
+
+
+def _coded(column) -> tuple[np.ndarray, np.ndarray]:
+    """A dictionary-encoded Arrow column as (code per record, distinct values)."""
+    import pyarrow as pa
+
+    column = column.unify_dictionaries()
+    if not column.num_chunks:
+        return np.zeros(0, np.int8), np.array([], dtype=object)
+    values = _numpy(column.chunk(0).dictionary, object)
+    codes = _numpy(pa.chunked_array([c.indices for c in column.chunks], pa.int32()), np.int32)
+    return _small_codes(codes, len(values)), values
+
+
+def _read_table(header: _Header, scan: _Scan, keep: set[int], structure: ProblemList,
+                text: frozenset[int] = frozenset()) -> _Table:
+    """Read the data rows, keeping the columns at ``keep`` (those at ``text`` as Arrow text); rows
+    whose fields do not fit the header (and the other problems of the file's structure) go to
+    ``structure``."""
+    width = len(header.names)
+    newlines = longest = records = left_out = 0
+    unnamed_value = False
+    error: str | None = None
+    columns = {pos: (np.zeros(0, np.int8), np.array([], dtype=object)) for pos in keep}
+    texts: dict = {}
+    nonblank = np.zeros(0, bool)
+    try:
+        if header.first_fields > width:  # the parser would first build every one of its columns
             raise ValueError(f"the first row has {header.first_fields} fields")
-        for chunk in chunks:
-            nonblank = np.zeros(len(chunk), bool)
-            for pos in range(width):
-                codes, values = pd.factorize(chunk[pos].to_numpy(dtype=object))
-                cells = _Cells.of(codes, values)
-                filled = ~cells.blank[codes]
-                nonblank |= filled
-                unnamed_value = unnamed_value or (pos >= header.named and bool(filled.any()))
-                commas, newlines = commas + cells.commas, newlines + cells.newlines
-                longest = max(longest, cells.longest)
-                if pos in parts:
-                    parts[pos][0].append(codes.astype(np.int32))
-                    parts[pos][1].append(values)
-            records += len(chunk)
-            nonblank_parts.append(nonblank)
-            respondents += int(nonblank.sum())
-            if respondents > MAX_ROWS:
-                break
-        else:
-            complete = True
+        parsed, left_out, short = _parse(header, keep - text)
+        if left_out and short:  # rows that leave off unnamed trailing columns: no problem, padded
+            parsed = _parse_padded(header, keep - text)
+        records = parsed.num_rows
+        nonblank = np.zeros(records, bool)
+        arrays = parsed.columns
+        del parsed
+        for pos in range(width):
+            array, arrays[pos] = arrays[pos], None  # each column's memory goes once it is read
+            if pos in keep and pos not in text:
+                columns[pos] = _coded(array)
+                cells = _Cells.of(*columns[pos])
+            else:
+                cells = _Cells.of_text(array)
+                if pos in keep:
+                    texts[pos] = array
+            nonblank |= cells.filled
+            unnamed_value = unnamed_value or (pos >= header.named and bool(cells.filled.any()))
+            newlines += cells.newlines
+            longest = max(longest, cells.longest)
     except Exception as e:  # noqa: BLE001 - any parser failure: the csv module says what is wrong
         error = " ".join(str(e).split())
-    finally:
-        chunks.close()
-    nonblank = np.concatenate(nonblank_parts) if nonblank_parts else np.zeros(0, bool)
+        columns = {pos: (np.zeros(0, np.int8), np.array([], dtype=object)) for pos in keep}
+        texts, nonblank, records = {}, np.zeros(0, bool), 0
     rows = np.flatnonzero(nonblank)
-    table = _Table(header, {pos: _union(*parts[pos]) for pos in keep}, records, rows[:MAX_ROWS],
-                   len(rows) > MAX_ROWS, scan, exact_lines=False)
-    data_commas = scan.counts[b","] - header.commas
-    data_newlines = scan.counts[b"\n"] - header.newlines
-    fits = (error is None and complete and not unnamed_value and longest <= csv.field_size_limit()
-            and data_commas == records * (width - 1) + commas)
+    table = _Table(header, columns, records, rows[:MAX_ROWS], len(rows) > MAX_ROWS, scan.result(),
+                   exact_lines=None, texts=texts)
+    # every record the parser kept has a field for each column (it leaves out the others)
+    fits = (error is None and not left_out and not table.stopped and not unnamed_value
+            and longest <= csv.field_size_limit())
     if not fits:
         table.read_rows(structure)
         if error is not None and not structure:
             structure.append(Problem(header.file, None, f"not a readable CSV file ({error[:80]}); expected "
                                      "comma-separated values as Qualtrics exports them"))
-    table.exact_lines = (fits and newlines == 0
-                         and data_newlines == records - (0 if scan.ends_with_newline else 1))
-    if error is None and not len(rows):
+    if not fits or newlines:
+        table.exact_lines = False
+    if error is None and not len(rows) and not left_out:
         structure.append(Problem(header.file, None, "holds no responses: only the header row"
                                  f"{'' if header.layout == 'single-header' else 's'}; expected one row "
                                  "per respondent after it"))
     if table.stopped and table.stopped_at is None:
         table.read_rows(None)
     return table
-
-
-def _union(codes: list[np.ndarray], values: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """One column from its chunks: codes into the distinct values of all of them."""
-    if not values:
-        return np.zeros(0, np.int8), np.array([], dtype=object)
-    if len(values) == 1:
-        return _small_codes(codes[0], len(values[0])), values[0]
-    merged, distinct = pd.factorize(np.concatenate(values))
-    out = np.empty(sum(len(c) for c in codes), np.int32)
-    start = offset = 0
-    for part, vals in zip(codes, values):
-        out[start:start + len(part)] = merged[offset:offset + len(vals)][part]
-        start, offset = start + len(part), offset + len(vals)
-    return _small_codes(out, len(distinct)), np.asarray(distinct, dtype=object)
 
 
 # --------------------------------------------------------------------------- matching the columns
@@ -808,10 +921,9 @@ class _Decoded:
     values: np.ndarray  # object or float, one per distinct value
     bad: dict[int, str] = field(default_factory=dict)  # distinct value -> what is wrong with it
     unstated: dict[int, str] = field(default_factory=dict)  # distinct value -> numeric code, unreadable
-    kind: str = "choice"  # choice, joined, columns, number, text
-
-    def take(self, codes: np.ndarray) -> np.ndarray:
-        return self.values[codes]
+    kind: str = "choice"  # choice, joined, columns, number
+    # the codebook's order of the answers (choice, joined): the order of the column's categories
+    rank: Callable[[Any], Any] | None = None
 
     def mask(self, test: Callable[[Any], bool]) -> np.ndarray:
         """Per distinct value: ``test(value)``."""
@@ -822,13 +934,28 @@ class _Decoded:
             return self.values == 1.0
         return ~pd.isna(self.values) if self.kind != "joined" else self.mask(lambda v: isinstance(v, tuple))
 
+    def column(self, codes: np.ndarray) -> np.ndarray | pd.Categorical:
+        """The responses contract's column from each respondent's code: numbers as floats; labels
+        and tuples of labels as a categorical of the answers given, in the codebook's order (codes
+        into them, one byte a respondent; NaN where not answered)."""
+        if self.kind in ("number", "columns"):
+            return self.values.astype(float)[codes]
+        # every distinct value is some respondent's (a row of blank cells only is no respondent,
+        # and a blank cell is no answer), so each answer is a category
+        categories = sorted({v for v in self.values if not isinstance(v, float)}, key=self.rank)
+        position = {c: i for i, c in enumerate(categories)}
+        per_value = [position[v] if not isinstance(v, float) else -1 for v in self.values]
+        small = _small_codes(np.array(per_value, dtype=np.int32), len(categories) + 1)
+        return pd.Categorical.from_codes(small[codes], categories=pd.Index(categories, tupleize_cols=False),
+                                         validate=False)
+
 
 def _is_empty(value: str, r_style: bool) -> bool:
     return not value or (r_style and value == "NA")
 
 
 def _decode_choice(values: np.ndarray, choices: _Choices, question, r_style: bool) -> _Decoded:
-    out = _Decoded(np.full(len(values), NAN, dtype=object))
+    out = _Decoded(np.full(len(values), NAN, dtype=object), rank={k: i for i, k in enumerate(choices.labels)}.get)
     for i, raw in enumerate(values):
         v = raw.strip()
         if v in choices.exact and _code(v) not in (SEEN_UNANSWERED, NOT_APPLICABLE):
@@ -892,9 +1019,10 @@ def _unknown_pieces(cell: str, labels: dict[str, str]) -> list[str]:
 
 
 def _decode_joined(values: np.ndarray, choices: _Choices, question, r_style: bool) -> _Decoded:
-    out = _Decoded(np.full(len(values), NAN, dtype=object), kind="joined")
     exact = {label: label for label in choices.labels}
     order = {label: i for i, label in enumerate(choices.labels)}
+    out = _Decoded(np.full(len(values), NAN, dtype=object), kind="joined",
+                   rank=lambda chosen: tuple(map(order.__getitem__, chosen)))
 
     def chosen(labels) -> tuple[str, ...] | float:
         found = sorted(set(labels), key=order.__getitem__)
@@ -967,19 +1095,50 @@ def _decode_number(values: np.ndarray, question, r_style: bool) -> _Decoded:
     return out
 
 
-def _decode_text(values: np.ndarray, r_style: bool) -> _Decoded:
-    out = _Decoded(values.copy(), kind="text")
-    stripped = list(map(str.strip, values))
-    for i, v in enumerate(stripped):
-        if not v or (v[0] == "-" and _code(v) in (SEEN_UNANSWERED, NOT_APPLICABLE)) or (r_style and v == "NA"):
-            out.values[i] = NAN
-    return out
+NEVER_ANSWERED = r"-(?:0{0,7}99|0{0,8}1)(?:\.0+)?"  # -99 and -1 as CODE_RE writes them
+
+
+@dataclass
+class _Text:
+    """A free-text or "please specify" column as Arrow text (no Python string per cell): all the
+    checks need is whether each respondent wrote something. White space only, -99 and -1 (and
+    ``NA`` from R) are no text."""
+
+    cells: Any  # pyarrow ChunkedArray, one cell per respondent
+    r_style: bool
+    _answered: Any = None
+
+    def arrow_answered(self):
+        import pyarrow.compute as pc
+
+        if self._answered is None:
+            stripped = pc.utf8_trim_whitespace(self.cells)
+            none = pc.or_(pc.equal(pc.utf8_length(stripped), 0),
+                          pc.match_substring_regex(stripped, f"^{NEVER_ANSWERED}$"))
+            if self.r_style:
+                none = pc.or_(none, pc.equal(stripped, "NA"))
+            self._answered = pc.invert(none)
+        return self._answered
+
+    def answered(self) -> np.ndarray:
+        return _numpy(self.arrow_answered(), bool)
+
+    def series(self, index: pd.Index) -> pd.Series:
+        """The text, or NaN where nothing was written (pandas' str dtype, kept in Arrow)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pc.if_else(self.arrow_answered(), self.cells, pa.scalar(None, pa.string()))
+        series = text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=NAN)}.get)
+        return pd.Series(series.array, index=index, copy=False)
+
+
+def _is_text(question, column: str) -> bool:
+    return column in question.text_columns or question.type == "free_text"
 
 
 def _decode(question, column: str, values: np.ndarray, r_style: bool, choices: dict) -> _Decoded:
     """A column's distinct values as the responses contract has them, by its question's type."""
-    if column in question.text_columns or question.type == "free_text":
-        return _decode_text(values, r_style)
     if question.type == "number":
         return _decode_number(values, question, r_style)
     if question.type == "multiple_choice" and question.layout == "columns":
@@ -1094,6 +1253,9 @@ class _Column:
     def value(self, row: int):
         return self.decoded.values[self.codes[row]]
 
+    def series(self, index: pd.Index) -> pd.Series:
+        return pd.Series(self.decoded.column(self.codes), index=index, copy=False)
+
 
 def _chosen(question, label: str, read: dict[str, _Column]) -> tuple[np.ndarray, Callable[[int], Any]] | None:
     """Where each respondent chose ``label`` in answer to ``question``, and what they answered
@@ -1180,6 +1342,8 @@ def _unstated_codes(question, columns: list[tuple[str, _Column]], file: str) -> 
     """One problem for a question whose cells hold numeric codes the codebook does not state."""
     examples = []
     for _, column in columns:
+        if not isinstance(column, _Column) or not column.decoded.unstated:
+            continue
         present = np.zeros(len(column.decoded.values), bool)
         present[column.codes] = True
         examples += [v for k, v in column.decoded.unstated.items() if present[k]]
@@ -1230,11 +1394,15 @@ def load_responses_meta(path: Path | str, instrument=None) -> ResponsesMeta:
 
 # --------------------------------------------------------------------------- reading, whole
 
-def _open(path: Path | str) -> tuple[_Header, files.TextScan]:
-    """The header of a file that is a CSV text; DataError when it is none."""
+def _open(path: Path | str) -> tuple[_Header, _Scan]:
+    """The header of a file that is a CSV text, and the scan of its bytes (under way); DataError
+    when it is none."""
     file, size = files.input_size(path, WHAT, MAX_BYTES)
     scan = _refuse_if_not_csv(path, file, size)
-    return _read_header(path, file), scan
+    try:
+        return _read_header(path, file), scan
+    except Exception as e:  # noqa: BLE001 - bytes that are not UTF-8 are the scan's to report
+        scan.first(e)
 
 
 def read_qualtrics(path: Path | str) -> RawExport:
@@ -1285,8 +1453,9 @@ def load_responses(path: Path | str, instrument, meta_path: Path | str | None = 
         meta = ResponsesMeta(reconstructed=False, title="Survey responses", note="", source=header.file)
     match = _match(header, instrument)
     _header_problems(header, structure, skip_first=match.row_numbers)
+    text = frozenset(pos for col, pos in match.columns.items() if _is_text(instrument.column_question(col), col))
     try:
-        table = _read_table(header, scan, match.keep, structure)
+        table = _read_table(header, scan, match.keep, structure, text)
     except DataError as e:
         meta_problems.absorb(e)
         raise DataError(meta_problems) from None
@@ -1321,6 +1490,9 @@ def _check(table: _Table, match: _Match, instrument, problems: ProblemList) -> p
         if col not in match.columns:
             continue
         question = instrument.column_question(col)
+        if match.columns[col] in table.texts:
+            read[col] = _Text(table.text(match.columns[col]), match.r_style)
+            continue
         codes, values = table.column(match.columns[col])
         column = _Column(codes, _decode(question, col, values, match.r_style, choices))
         read[col] = column
@@ -1337,12 +1509,10 @@ def _check(table: _Table, match: _Match, instrument, problems: ProblemList) -> p
     return _frame(rows, read, expected)
 
 
-def _frame(rows: _Rows, read: dict[str, _Column], expected: list[str]) -> pd.DataFrame:
+def _frame(rows: _Rows, read: dict, expected: list[str]) -> pd.DataFrame:
     index = pd.Index(rows.ids, name="respondent")
     data = {"progress": pd.Series(rows.progress, index=index, dtype=float),
             "finished": pd.Series(rows.finished.astype(bool), index=index, dtype=bool)}
     for col in expected:
-        column = read[col]
-        values = column.decoded.take(column.codes)
-        data[col] = pd.Series(values, index=index, dtype=values.dtype)
+        data[col] = read[col].series(index)
     return pd.DataFrame(data, index=index, copy=False)
