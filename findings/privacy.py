@@ -11,6 +11,9 @@ addresses, UK postcodes, NHS and National Insurance numbers):
 - ``check_site`` (``findings.site.publish``) scans the built site before it replaces ``site/``: every
   HTML page (text and attributes), the search index, the sitemap and every download.
 
+Both scans also refuse a survey platform's response id (``RESPONSE_ID_RE``: Qualtrics' ``R_…``),
+which links a published line back to a respondent's record.
+
 What the team publishes on purpose (the study's contact) goes in ``study.yml``'s ``privacy: allow``.
 Messages never repeat the personal data they found: they show only its first and last characters.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,6 +31,9 @@ from .errors import DataError, Problem
 PERSONAL_FIELDS = ("IPAddress", "LocationLatitude", "LocationLongitude", "RecipientEmail",
                    "RecipientFirstName", "RecipientLastName", "ExternalReference")
 REDACTED = "[e-mail address removed]"
+# a survey platform's record id links a published line back to the respondent's record: Qualtrics'
+# ResponseId ("R_" and 15 letters and digits; a few more or fewer allowed) is never published
+RESPONSE_ID_RE = re.compile(r"(?<![A-Za-z0-9_])R_[A-Za-z0-9]{11,20}(?![A-Za-z0-9_])")
 # What the published site is made of that can carry text from the inputs (the theme's own assets,
 # fonts and images cannot).
 # Attributes that carry words a person or a search engine reads (not drawing paths or class names).
@@ -71,6 +78,12 @@ def _problems(path: str, text: str, allow, sources: dict, lines: bool = True) ->
     problems += [Problem(path, None, f"would publish the personal-data field {field}; drop the "
                                      "column from the input")
                  for field in PERSONAL_FIELDS if field in text]
+    problems += [Problem(path, f"line {text.count(chr(10), 0, m.start()) + 1}" if lines else None,
+                         f"would publish what looks like a survey platform's response id "
+                         f"({masked(m.group())!r}), which links back to the respondent's record"
+                         f"{locate(m.group(), sources)}. Remove it from the input (a quote from a "
+                         "source named by a response id is shown as a respondent's, without it)")
+                 for m in RESPONSE_ID_RE.finditer(text)]
     return problems
 
 

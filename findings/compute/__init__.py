@@ -148,9 +148,9 @@ def compute(inputs) -> Results:
         results[qid] = _protect(results[qid], rule, study)
     hidden = {(r.question.columns[0], o.label): o.hidden for qid in study.characteristics
               for r in [results[qid]] for o in r.options if o.hidden}
-    checks = check(inputs.stated_figures, data, instrument, inputs.themes, hidden)
+    checks = check(inputs.stated_figures, data, instrument, inputs.themes, hidden, rule)
     themes = theme_results(inputs.themes, stated_theme_counts(inputs.stated_figures, data, instrument),
-                           study.added_theme_pages)
+                           study.added_theme_pages, rule)
     finished = q.finished(data)
     return Results(
         respondents=len(data), finished=finished, questions=results,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .questions import finished
 from .stats import Share, count_answered, count_chosen, round_half_up
+from .themes import small_count
 
 THEME_MEASURES = {"theme_participants", "theme_largest"}
 THEME_FEWER = ("The published quotes are only some of the answers, so fewer participants can appear "
@@ -126,6 +127,9 @@ def _status(figure, computed, themes=None) -> tuple[str, str]:
         return "within rounding", (f"{computed:.1f}% is {stated}% rounded the other way "
                                    "(the manuscript does not say how it rounded)")
     note = f" {figure.note}" if figure.note else ""
+    if figure.compute["measure"] in THEME_MEASURES and themes.all_codings:
+        # every coding was read: a count that differs is a real difference
+        return "differs", theme_explanation(figure, themes) + note
     if figure.compute["measure"] in THEME_MEASURES:
         # the appendix prints only some answers: fewer quoted participants cannot contradict the
         # count; more can only come from the appendix's own inconsistent labels
@@ -136,22 +140,38 @@ def _status(figure, computed, themes=None) -> tuple[str, str]:
 
 
 def theme_explanation(figure, themes) -> str:
-    """Why a theme count computed from the appendix's quotes differs from the stated count."""
+    """Why a theme count computed from the codebook differs from the stated count: from the
+    appendix's quotes (themes.yaml), or from every coding of the team's analysis tool. Themes are
+    named by the titles readers see (``Node.shown_title``)."""
     spec = figure.compute
+    if themes.all_codings:
+        return _coded_explanation(figure, themes)
     if spec["measure"] != "theme_participants":
         return "Computed from the participants quoted in the qualitative codebook, which holds only some answers."
     node = themes.node(spec["theme"])
     labelled = node.participants()
     bare = {f"P{int(q.label)}" for n in node.walk() for q in n.quotes
-            if q.label and not q.label.startswith("P")}
+            if q.label and q.label.isdigit()}
     n = len(labelled)
     text = (f"The published quotes name {n} distinct participant{'s' if n != 1 else ''} with P labels "
-            f"under ‘{node.title}’")
+            f"under ‘{node.shown_title}’")
     if bare - labelled:
         text += (f" ({len(labelled | bare)} if its bare numbers such as [31] are read as participant "
                  "numbers too; the themes file reads them as another numbering)")
     text += f", against the {figure.value} stated. "
     return text + (THEME_FEWER if len(labelled) < figure.value else THEME_MORE)
+
+
+def _coded_explanation(figure, themes) -> str:
+    """A theme count from the team's analysis tool: every coding counted, not only the quotes."""
+    spec = figure.compute
+    if spec["measure"] != "theme_participants":
+        return ("Compared by the respondents coded under each theme in the team's analysis tool "
+                "(every coding counted).")
+    node = themes.node(spec["theme"])
+    n = len(node.participants())
+    return (f"{n} respondent{'s were' if n != 1 else ' was'} coded under ‘{node.shown_title}’ in the "
+            f"team's analysis tool (every coding counted), against the {figure.value} stated.")
 
 
 def _show(value) -> str:
@@ -175,8 +195,12 @@ def _display(value, figure, instrument):
 HIDDEN = "hidden by the disclosure rule"
 
 
-def _hidden(spec: dict, instrument, hidden: dict) -> str | None:
-    """The words shown instead of a count the disclosure rule hides (None when it is not hidden)."""
+def _hidden(spec: dict, instrument, hidden: dict, themes=None, rule=None) -> str | None:
+    """The words shown instead of a count the disclosure rule hides (None when it is not hidden):
+    a characteristic's option in ``hidden``, or a theme's respondents counted from every coding of
+    the team's analysis tool (``themes.all_codings``), as the theme's page shows them."""
+    if spec["measure"] == "theme_participants" and themes is not None and themes.all_codings:
+        return small_count(len(themes.node(spec["theme"]).participants()), rule)
     if spec["measure"] not in {"count", "percent"}:
         return None
     column = _column(spec, instrument)
@@ -184,13 +208,15 @@ def _hidden(spec: dict, instrument, hidden: dict) -> str | None:
     return words[0] if words else None
 
 
-def check(figures, data, instrument, themes=None, hidden: dict | None = None) -> tuple[StatedCheck, ...]:
+def check(figures, data, instrument, themes=None, hidden: dict | None = None,
+          rule=None) -> tuple[StatedCheck, ...]:
     """Every stated figure beside its recomputed value, with a status and an explanation.
     ``hidden``: (column, option) -> the words shown instead of a count the disclosure rule hides;
-    such a figure is shown as hidden on both sides, stated and computed."""
+    ``rule``: the disclosure rule, for the theme counts of a codebook from the team's analysis tool.
+    A figure the rule hides is shown as hidden on both sides, stated and computed."""
     rows = []
     for f in figures:
-        words = _hidden(f.compute, instrument, hidden or {})
+        words = _hidden(f.compute, instrument, hidden or {}, themes, rule)
         if words is not None:
             rows.append(StatedCheck(f.id, "(not repeated: the figure is about a small group)", f.where,
                                     f.unit, words, words, "", HIDDEN,

@@ -54,7 +54,7 @@ from pydantic import StrictBool, StrictInt, ValidationError
 
 from ..errors import DataError, Problem, ProblemList, display_path, listing, shown
 from . import files
-from .themes import CHILD_KINDS, ID_RE, Node, Quote, ThemeCodebook, _label_warnings
+from .themes import CHILD_KINDS, ID_RE, LABEL_RE, Node, Quote, ThemeCodebook, _label_warnings
 from .yamlfile import Id, Schema, Text
 
 MAX_FILE_BYTES = 200 * files.MB  # a .qdpx (zipped) or .qdc, .csv larger than this is refused unread
@@ -73,6 +73,7 @@ SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".pdf", ".odt", ".md", ".htm
 HEAD_RE = re.compile(r"^[ \t]*\[?([A-Za-z0-9][A-Za-z0-9_.-]{0,99})\]?[ \t]*(:|\r?$)", re.M)
 META_RE = re.compile(r"(?:\A|\n)[ \t]*" + re.escape(META_PREFIX) + r"[ \t]*(\{.*?)\s*\Z", re.S)
 PROJECT = "project.qde"
+PARTICIPANT_LABEL_RE = re.compile(r"P[0-9]{1,9}")  # a source named like this is published by its name
 
 
 # --------------------------------------------------------------------------- study.yml qda:
@@ -896,12 +897,23 @@ class _TreeBuilder:
         return tuple(out)
 
 
+def published_label(p: Coded) -> str | None:
+    """The label a quote is published with: a source's name only when it is a participant label
+    such as P12, never a survey platform's record id (a ResponseId such as ``R_1abc…`` links back to
+    the respondent's record: such a quote is published as a respondent's, without a label); a label
+    this generator wrote (``themes.yaml``'s, as printed) only in the form that file allows."""
+    if p.meta is not None and "label" in p.meta.model_fields_set:
+        return p.label if p.label is None or LABEL_RE.fullmatch(p.label) else None
+    return p.label if p.label is not None and PARTICIPANT_LABEL_RE.fullmatch(p.label) else None
+
+
 def _quote(p: Coded) -> Quote:
     m = p.meta
+    label = published_label(p)  # the respondent (p.respondent) is kept for counting, never shown
     if m is None:
-        return Quote(text=p.text, label=p.label, participant=p.respondent, question=p.question or "",
+        return Quote(text=p.text, label=label, participant=p.respondent, question=p.question or "",
                      line=p.line)
-    return Quote(text=p.text, label=p.label, participant=p.respondent, question=p.question or "",
+    return Quote(text=p.text, label=label, participant=p.respondent, question=p.question or "",
                  line=m.line if m.line is not None else p.line, annotation=m.annotation,
                  repairs=tuple(m.repairs), note=m.note, cited_as=m.cited_as, cited_line=m.cited_line)
 
@@ -941,10 +953,11 @@ def codebook_data(title: str, source: str | None, steps) -> dict:
     return data
 
 
-def _codebook(title: str, source: str | None, steps, file: str, problems: _Problems) -> ThemeCodebook:
+def _codebook(title: str, source: str | None, steps, file: str, problems: _Problems,
+              all_codings: bool = False) -> ThemeCodebook:
     warnings = tuple(problems.warnings) + tuple(_label_warnings(source or file, steps))
     return ThemeCodebook(title=title, source=source, steps=steps, warnings=warnings,
-                         data=codebook_data(title, source, steps))
+                         data=codebook_data(title, source, steps), all_codings=all_codings)
 
 
 # --------------------------------------------------------------------------- REFI-QDA
@@ -1024,7 +1037,7 @@ def _load_project(file: str, data: bytes, question_ids, inputs: QdaInputs) -> Th
     builder = _TreeBuilder(codes, passages, settings, title, question_ids, problems)
     steps = builder.steps()
     problems.raise_any()
-    return _codebook(title, meta.source if meta else None, steps, file, problems)
+    return _codebook(title, meta.source if meta else None, steps, file, problems, all_codings=True)
 
 
 def _project_meta(root, problems: _Problems) -> ProjectMeta | None:
@@ -1216,7 +1229,7 @@ def _load_taguette(file: str, data: bytes, question_ids, inputs: QdaInputs) -> T
     codes = _prune(codes, {c.key for c in _walk(codes) if c.name.strip().lower() == marker})
     steps = _TreeBuilder(codes, passages, inputs.settings, title, question_ids, problems).steps()
     problems.raise_any()
-    return _codebook(title, None, steps, file, problems)
+    return _codebook(title, None, steps, file, problems, all_codings=header == HIGHLIGHTS_HEADER)
 
 
 def _extra_codebook(inputs: QdaInputs, problems: _Problems) -> list:

@@ -88,6 +88,10 @@ class ThemeCodebook:
     steps: tuple[Node, ...]
     warnings: tuple[Problem, ...] = ()  # label inconsistencies: worth a look, not fatal
     data: dict = field(default_factory=dict, repr=False, compare=False)  # as checked, for the download
+    # True when every coding of the team's analysis tool was read (a .qdpx, Taguette's highlights):
+    # a theme's respondents are all those coded under it (``Node.coded`` with the quotes'), not only
+    # those its published quotes name; False for themes.yaml (the quotes alone) and a bare codebook
+    all_codings: bool = field(default=False, compare=False)
     _index: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

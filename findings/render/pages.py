@@ -14,6 +14,8 @@ from ..compute.questions import (NOBODY, NOT_IN_DATA, UNAVAILABLE, ChoiceResult,
                                  MatrixResult, MultipleChoiceResult, NumberResult)
 from ..compute.stats import round_half_up
 from ..compute.themes import quote_key
+from ..compute.variables import VOCABULARY
+from ..load.qda import PARTICIPANT_LABEL_RE
 from ..privacy import redact
 from . import figures as fig
 from .markdown import cell, csv_cell, html_title, md_text, pct, plural, question_anchor, table
@@ -52,7 +54,9 @@ def _csv(header: list[str], rows: list[list], label: str = "") -> str:
       responses make them reconstructed numbers: labelled whenever ``meta.reconstructed``;
     - ``themes-*.csv``: counts of the quotes of the published appendix (``themes.yaml``) and the
       participant counts the manuscript states (each out of a number of answerers that is itself a
-      stated figure, e.g. "45 answered"); no split of the responses is in them: never;
+      stated figure, e.g. "45 answered"), or the respondents coded in the team's analysis tool
+      (counted from its codings, not from the responses file); no split of the responses is in
+      them: never;
     - ``stated-figures.csv``: the manuscript's own figures, each beside its recomputation; the
       reconstruction was built to reproduce exactly those figures, so the download adds no number
       of its own making (its page carries the notice, and a differing figure says why): never.
@@ -69,8 +73,13 @@ def _heading(question, level: int = 2) -> str:
             f"{{ #{question_anchor(question.id)} }}\n")
 
 
-def _answered_line(answered: int, respondents: int, what: str = "answered this question") -> str:
-    return (f"**{answered} of {respondents} respondents {what}**"
+TOOK_PART = VOCABULARY["respondents"][0]  # the site's one word for each count (compute/variables.py)
+ANSWERED = VOCABULARY["answered"][0]
+
+
+def _answered_line(answered: int, respondents: int, what: str = f"{ANSWERED} this question") -> str:
+    """How many answered, of everyone who took part, in the site's one vocabulary."""
+    return (f"**{answered} of the {respondents} who {TOOK_PART} {what}**"
             f" ({respondents - answered} did not: they skipped it or left the survey before it).")
 
 
@@ -308,7 +317,7 @@ def matrix_fragment(r: MatrixResult, meta, spec: dict, item_links: dict) -> tupl
                      "for the source of each.\n")
     themes = ("Themes from the free-text answers that speak to each item:\n\n" + "\n".join(related)
               + "\n") if related else ""
-    md = [_heading(q), _answered_line(r.answered_any, r.respondents, "rated at least one item") + "\n",
+    md = [_heading(q), _answered_line(r.answered_any, r.respondents, f"{ANSWERED} at least one item") + "\n",
           *notes, figure_block(spec, caption), numbers_block(body, note), themes,
           downloads_line([spec], q.id, q)]
     csv_rows = [[q.id, i.label, i.column, *(p.share.count for p in i.points), i.answered,
@@ -355,7 +364,7 @@ def number_fragment(r: NumberResult, meta, specs: list) -> tuple[str, str]:
         if i.summary is not None:
             title = f"**{md_text(i.label)}**\n\n" if q.items else ""
             bins.append(title + _bins_table(i.summary, unit))
-    what = "gave at least one number" if q.items else "answered this question"
+    what = f"{ANSWERED} at least one item" if q.items else f"{ANSWERED} this question"
     md = [_heading(q), _answered_line(r.answered_any, r.respondents, what) + "\n",
           *(figure_block(spec) for spec in specs),
           numbers_block(summary, "".join(notes), *bins),
@@ -424,7 +433,7 @@ def administrative_note(results) -> str:
     how many answered, not charted or tabled as findings."""
     if not results:
         return ""
-    lines = [_listed_question(r.question, f"{r.answered} of {r.respondents} respondents answered")
+    lines = [_listed_question(r.question, f"{r.answered} of the {r.respondents} who {TOOK_PART} {ANSWERED}")
              for r in results]
     return ('!!! note "Questions about taking part"\n\n    These questions were about the survey itself, '
             "not its topic, so their answers are not findings.\n\n"
@@ -576,12 +585,38 @@ def theme_link(page, node=None, text: str | None = None) -> str:
     return f"[{text or md_text(node.shown_title)}](/{theme_path(page.node)}{anchor})"
 
 
+RESPONDENT = "a respondent"  # a quote whose respondent is known only by a record id, never shown
+
+
+def is_participant_label(label: str | None) -> bool:
+    """'P36': a participant label, published as it is."""
+    return bool(label) and PARTICIPANT_LABEL_RE.fullmatch(label) is not None
+
+
+def is_bare_label(label: str | None) -> bool:
+    """'36': the appendix's numbering of the answers, published in square brackets."""
+    return bool(label) and label.isascii() and label.isdigit()
+
+
 def printed_label(label: str | None) -> str:
     """A quote's label in the appendix's own terms: 'P36' names a participant; a bare number is the
-    appendix's numbering of the answers, shown in square brackets as printed."""
+    appendix's numbering of the answers, shown in square brackets as printed. A label of any other
+    form (a survey platform's record id, which links back to the respondent) is never printed: the
+    quote is a respondent's."""
     if not label:
         return "no label printed"
-    return md_text(label) if label.startswith("P") else f"&#91;{md_text(label)}&#93;"
+    if is_participant_label(label):
+        return md_text(label)
+    return f"&#91;{md_text(label)}&#93;" if is_bare_label(label) else RESPONDENT
+
+
+def speaker(quote) -> str:
+    """Who said a quote, as the site may say it: its printed label, or "a respondent" for a quote
+    from the team's analysis tool whose respondent has no participant label (load/qda.py keeps the
+    respondent for counting and publishes no label)."""
+    if not quote.label and getattr(quote, "participant", None):
+        return RESPONDENT
+    return printed_label(quote.label)
 
 
 BARE_LABEL_NOTE = ("*A label such as P36 names a participant. A number in square brackets, such as "
@@ -593,12 +628,12 @@ def quote_source(quote, question_label: str, other_labels: tuple[str, ...] = ())
     """Who said a quote and where: its label as printed, the participant the paper's Results cite
     for the same words (when they do), and any other label the appendix gives them."""
     note = f" ({md_text(quote.annotation)})" if quote.annotation else ""
-    source = [f"— {printed_label(quote.label)}, answering {question_label}{note}"]
+    source = [f"— {speaker(quote)}, answering {question_label}{note}"]
     if getattr(quote, "cited_as", None):
         source.append(f"quoted in the paper as participant {md_text(quote.cited_as)}")
     # another participant label for the same words is a conflict worth showing; another bare
     # number is only another step's numbering
-    others = [printed_label(x) for x in other_labels if x != quote.label and x.startswith("P")]
+    others = [printed_label(x) for x in other_labels if x != quote.label and is_participant_label(x)]
     if others:
         source.append("the appendix also prints these words under " + " and ".join(others))
     return " · ".join(source)
@@ -624,15 +659,40 @@ def fragment_list(items) -> str:
     return f'Short answers:\n\n<ul class="quote-fragments">\n{rows}</ul>\n'
 
 
+def _paper_reports(result, what: str) -> str:
+    of = f" of the {result.stated_of} who answered" if result.stated_of else ""
+    return f"The paper reports that **{result.stated}**{of} were coded to {what}. "
+
+
 def prevalence(result, what: str = "this theme") -> str:
     """How many participants the manuscript counts in a theme, then how many quotes the appendix
-    prints for it, called that (the appendix prints only some of the answers)."""
+    prints for it, called that (the appendix prints only some of the answers). A theme coded in the
+    team's analysis tool (``result.coded``): how many respondents were coded under it, by every
+    coding, and how many of their answers the team chose to quote."""
+    if result.coded is not None:
+        return coded_prevalence(result, what)
     if result.stated is not None:
-        of = f" of the {result.stated_of} who answered" if result.stated_of else ""
-        lead = (f"The paper reports that **{result.stated}**{of} were coded to {what}. ")
+        lead = _paper_reports(result, what)
     else:
         lead = f"The paper does not say how many participants were coded to {what}. "
     return lead + f"The appendix prints {plural(result.quotes, 'quote')} for it."
+
+
+def coded_prevalence(result, what: str = "this theme") -> str:
+    """"12 respondents' answers were coded under this theme; 3 are quoted below, chosen by the
+    team." A count the disclosure rule hides is given in its words, with neither the number of
+    answers quoted nor the paper's count beside it (either would give it away)."""
+    if result.hidden:
+        return (f"{result.hidden.capitalize()} respondents' answers were coded under {what}"
+                + ("; the team chose none to quote." if not result.quotes else
+                   "; the team chose the quotes below."))
+    lead = _paper_reports(result, what) if result.stated is not None else ""
+    if not result.coded:
+        return lead + f"No respondent's answer was coded under {what}."
+    whose = "respondent's answer was" if result.coded == 1 else "respondents' answers were"
+    quoted = ("the team chose none to quote" if not result.quoted else
+              f"{result.quoted} {'is' if result.quoted == 1 else 'are'} quoted below, chosen by the team")
+    return lead + f"**{result.coded}** {whose} coded under {what}; {quoted}."
 
 
 def theme_page(page, themes, instrument, theme_questions: dict, results_pages: dict) -> str:
@@ -655,7 +715,7 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
                    f"no theme for these answers; the paper reports them with the others here, so the "
                    f"page shows the theme as an earlier step of the coding named it, among its "
                    f"“{md_text(page.added_from.shown_title)}” themes.\n")
-    if any(q.label and not q.label.startswith("P") for q in node.all_quotes()):
+    if any(is_bare_label(q.label) for q in node.all_quotes()):
         out.append(BARE_LABEL_NOTE)
     answered = sorted({q.question for q in node.all_quotes() if q.question})
     if answered:
@@ -706,15 +766,47 @@ def theme_page(page, themes, instrument, theme_questions: dict, results_pages: d
     return "\n".join(out) + "\n"
 
 
+SMALL_GROUP = "not repeated (small group)"  # the paper's count beside a count the rule hides
+
+
 def _stated_count(r) -> str:
     if r.stated is None:
         return "not reported"
+    if r.hidden:
+        return SMALL_GROUP
     return f"{r.stated} of {r.stated_of}" if r.stated_of else str(r.stated)
 
 
+def _coded_count(r) -> str:
+    """'12 respondents coded', 'fewer than 3 respondents coded' (a theme from the analysis tool)."""
+    one = r.coded == 1 and not r.hidden
+    return f"{r.coded_shown} respondent{'' if one else 's'} coded"
+
+
+THEMES_CSV = ["id", "title", "kind", "depth", "participants_coded_as_the_paper_reports",
+              "of_those_who_answered", "quotes_printed_in_the_appendix",
+              "participants_named_in_the_printed_quotes", "respondents_coded"]
+
+
+def _theme_csv_row(r) -> list:
+    """One theme's row of the themes download. ``respondents_coded``: every respondent coded under
+    it in the team's analysis tool (the disclosure rule's words for a small count; empty when the
+    codebook holds only the published quotes); ``participants_named_in_the_printed_quotes``: only
+    those a published quote names by a participant label. The paper's count is left out beside a
+    count the rule hides."""
+    paper = r.stated is not None and not r.hidden
+    return [r.node.id, r.node.title, r.node.kind, r.depth, r.stated if paper else "",
+            r.stated_of if paper and r.stated_of is not None else "", r.quotes, r.participants,
+            r.coded_shown]
+
+
 def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
-    """Participants per theme and sub-theme of one final analysis."""
-    md_rows, csv_rows = [], []
+    """Participants per theme and sub-theme of one final analysis: as the paper reports them, with
+    the quotes the appendix prints; or, coded in the team's analysis tool, the respondents coded
+    under each (and the paper's count too, where it gives one) with the quotes published."""
+    coded = themes.all_codings
+    paper = not coded or any(r.stated is not None for r in rows)
+    md_rows = []
     for r in rows:
         node = r.node
         title = md_text(node.shown_title)
@@ -723,32 +815,36 @@ def theme_summary_fragment(analysis, rows, themes) -> tuple[str, str]:
             title = theme_link(page, node, title)
         if node.kind == "group":
             title = f"**{title}**"
-        md_rows.append(["&nbsp;&nbsp;&nbsp;&nbsp;" * r.depth + title,
-                        node.kind.replace("subtheme", "sub-theme"), _stated_count(r), r.quotes])
-        csv_rows.append([node.id, node.title, node.kind, r.depth,
-                         "" if r.stated is None else r.stated, "" if r.stated_of is None else r.stated_of,
-                         r.quotes, r.participants])
-    md = table(["Theme", "Level", "Participants coded (as the paper reports)",
-                "Quotes printed in the appendix"], md_rows, ["l", "l", "r", "r"])
+        level = node.kind.replace("subtheme", "sub-theme")
+        md_rows.append(["&nbsp;&nbsp;&nbsp;&nbsp;" * r.depth + title, level]
+                       + ([r.coded_shown] if coded else []) + ([_stated_count(r)] if paper else [])
+                       + [r.quotes])
+    header = ["Theme", "Level"] + (["Respondents coded"] if coded else []) \
+        + (["Participants coded (as the paper reports)"] if paper else []) \
+        + ["Quotes published" if coded else "Quotes printed in the appendix"]
+    md = table(header, md_rows, ["l", "l"] + ["r"] * (len(header) - 2))
     name = download_path(f"themes-{analysis.id}.csv")
     return (md + f"\n\nDownload: [this table (CSV)](/{name})\n",
-            _csv(["id", "title", "kind", "depth", "participants_coded_as_the_paper_reports",
-                  "of_those_who_answered", "quotes_printed_in_the_appendix",
-                  "participants_named_in_the_printed_quotes"], csv_rows))
+            _csv(THEMES_CSV, [_theme_csv_row(r) for r in rows]))
 
 
 def _introduced(node, result=None) -> str:
     """An analysis or group of themes by its reader's name, with its plain explanation (and the
-    participants the paper counts in it, where it does)."""
-    counted = (f" (the paper reports {_stated_count(result)} participants)"
-               if result is not None and result.stated is not None else "")
+    participants the paper counts in it, where it does, or the respondents coded under it in the
+    team's analysis tool)."""
+    counted = ""
+    if result is not None and result.coded is not None:
+        counted = f" ({_coded_count(result)})"
+    elif result is not None and result.stated is not None:
+        counted = f" (the paper reports {_stated_count(result)} participants)"
     return (f"**{md_text(node.shown_title)}**{counted}"
             + (f": {md_text(node.summary)}" if node.summary else ""))
 
 
 def theme_index_fragment(themes, final) -> str:
     """Every final theme page, by analysis and group (each with its explanation), with the number of
-    participants the paper reports and of quotes the appendix prints."""
+    participants the paper reports and of quotes the appendix prints (or, coded in the team's
+    analysis tool, of respondents coded and of quotes published)."""
     lines = []
     for analysis in final:
         lines.append(f"- {_introduced(analysis)}")
@@ -760,10 +856,12 @@ def theme_index_fragment(themes, final) -> str:
                 group = page.group
                 lines.append(f"    - {_introduced(group, themes.nodes.get(group.id))}")
             r = themes.nodes[page.node.id]
-            paper = (f"the paper reports {_stated_count(r)} participants; " if r.stated is not None
-                     else "")
+            paper = (f"the paper reports {_stated_count(r)} participants; "
+                     if r.stated is not None and not r.hidden else "")
+            counts = (f"{_coded_count(r)}; {plural(r.quotes, 'quote')} published" if r.coded is not None
+                      else f"{plural(r.quotes, 'quote')} printed")
             indent = "        " if page.group is not None else "    "
-            lines.append(f"{indent}- {theme_link(page)} ({paper}{plural(r.quotes, 'quote')} printed)")
+            lines.append(f"{indent}- {theme_link(page)} ({paper}{counts})")
     return "\n".join(lines) + "\n"
 
 
@@ -835,14 +933,18 @@ def stated_figures_page(checks, meta) -> tuple[str, str]:
     for c in checks:
         label = STATUS_LABEL.get(c.status, c.status)
         tally[label] = tally.get(label, 0) + 1
+    # said only where a figure has that status: a theme counted from every coding of the team's
+    # analysis tool is never "cannot be checked"
+    unchecked = ("Some figures *cannot be checked from what was published*: the paper counts everyone "
+                 "whose answer was coded to a theme, but its appendix prints only some of those answers, "
+                 "so a smaller count from the printed quotes does not contradict it. "
+                 if any(c.status == "cannot be checked" for c in checks) else "")
     lines = ["# Stated figures check\n",
              "Every number the manuscript states about its results, beside the value this site's build "
              "computes from the data files. A figure is *reproduced* when the computed value, rounded as "
-             "the manuscript rounds, is the stated value. Some figures *cannot be checked from what was "
-             "published*: the paper counts everyone whose answer was coded to a theme, but its appendix "
-             "prints only some of those answers, so a smaller count from the printed quotes does not "
-             "contradict it. A *conflict in the manuscript* is a figure the paper itself contradicts "
-             "elsewhere. A note below the table gives the details.\n", reconstructed_notice(meta),
+             "the manuscript rounds, is the stated value. " + unchecked + "A *conflict in the "
+             "manuscript* is a figure the paper itself contradicts elsewhere. A note below the table "
+             "gives the details.\n", reconstructed_notice(meta),
              table(["Status", "Figures"], [[label, n] for label, n in tally.items()]) + "\n"]
     rows, notes = [], []
     for c in checks:

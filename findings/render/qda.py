@@ -8,8 +8,10 @@ as its description; and a code ``Publish`` that marks the passages the site may 
 ``project_qdpx(codebook) -> bytes``: a zip holding ``project.qde`` (``urn:QDA-XML:project:1.0``, the
 same code tree) and one text source per respondent (quote label) holding each of its quotes once,
 under a line with the question id it answers; each quote is a selection coded to its theme (and to
-``Publish``). Positions count code points, as the standard says. A quote printed under several
-themes is one passage of the source with a selection per theme, as NVivo writes them.
+``Publish``). A source is named by the label as the site prints it, never by a survey platform's
+record id (quotes without a published label share the source ``(no label)``). Positions count
+code points, as the standard says. A quote printed under several themes is one passage of the
+source with a selection per theme, as NVivo writes them.
 
 What the exchange format has no place for (ids, kinds, questions, notes, appendix lines, labels as
 printed) rides in a last description line ``findings-site: {...}``, which ``load/qda.py`` reads
@@ -25,7 +27,8 @@ import uuid
 import zipfile
 from xml.etree import ElementTree as ET
 
-from ..load.qda import META_PREFIX, PUBLISH_CODE
+from ..load.qda import META_PREFIX, PARTICIPANT_LABEL_RE, PUBLISH_CODE
+from ..load.themes import LABEL_RE
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -35,6 +38,11 @@ NO_LABEL = "(no label)"  # the source of the quotes printed without a label
 PUBLISH_DESCRIPTION = ("Passages coded here are published on the site as quotes (qda: publish in "
                        "study.yml); every other coding counts in the themes' prevalence only.")
 STAMP = (1980, 1, 1, 0, 0, 0)  # zip members' date: none, so the same codebook gives the same bytes
+
+
+def _published(value: str | None, form) -> str | None:
+    """A label (or participant) as the site may publish it, None for anything else (a record id)."""
+    return value if value is not None and form.fullmatch(value) else None
 
 
 def guid(*parts) -> str:
@@ -130,7 +138,8 @@ def _sources(codebook) -> list[_Source]:
     for step in codebook.steps:
         for node in step.walk():
             for n, quote in enumerate(node.quotes):
-                sources.setdefault(quote.label, _Source(quote.label)).add(quote, node, n)
+                label = _published(quote.label, LABEL_RE)
+                sources.setdefault(label, _Source(label)).add(quote, node, n)
     return list(sources.values())
 
 
@@ -139,7 +148,8 @@ def _selection(parent, source: _Source, quote, node, n: int, start: int) -> None
         "guid": guid("selection", node.id, n), "name": quote.text[:80],
         "startPosition": str(start), "endPosition": str(start + len(quote.text))})
     _description(element, _note({
-        "n": n, "line": quote.line, "label": quote.label, "participant": quote.participant,
+        "n": n, "line": quote.line, "label": _published(quote.label, LABEL_RE),
+        "participant": _published(quote.participant, PARTICIPANT_LABEL_RE),
         "annotation": quote.annotation, "repairs": list(quote.repairs), "note": quote.note,
         "cited_as": quote.cited_as, "cited_line": quote.cited_line}))
     for target in (guid("code", node.id), guid("publish")):
