@@ -105,7 +105,7 @@ def test_second_survey_counts_and_denominators(mini_build):
     yes = (responses.A2 == "Yes").sum()
     assert (answered, yes) == (4, 2)
     a2 = (out / "fragments/questions/A2.md").read_text()
-    assert f"**{answered} of 5 respondents answered this question** (1 did not" in a2
+    assert f"**{answered} of the 5 who took part answered this question** (1 did not" in a2
     assert "| Yes | 2 | 50% |" in a2 and "| No | 2 | 50% |" in a2
     a1 = (out / "fragments/questions/A1.md").read_text()
     # A1 is a participant characteristic: 3, 1 and 1 of 5. Hiding the two 1s ("fewer than 3") and

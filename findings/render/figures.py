@@ -34,15 +34,16 @@ zero, placed between its two halves, or in the middle of its middle point when i
 A chart travels without its page (pasted into a slide, sent on its own), so the image itself says
 what it shows and where it comes from: a title stating the finding (the most common answer, or
 the item most often at the top of the scale, from the computed result), the question (number and
-text), n (answered, of respondents), the source (the study's short title and DOI) and, when the
-responses are reconstructed, that they are not the study's. All of it is in the spec (so in the
-cache key). The alt text is one or two sentences with the same finding; the table beside the
+text), n (answered, of those who took part: the site's one vocabulary), the source (the study's
+short title and DOI) and, when the responses are reconstructed, that they are not the study's. All
+of it is in the spec (so in the cache key; a change of these words bumps ``STYLE_VERSION``). The alt text is one or two sentences with the same finding; the table beside the
 chart has every number.
 """
 from __future__ import annotations
 
+from ..compute.variables import VOCABULARY
 
-STYLE_VERSION = "12"  # bump when the drawing code changes, to invalidate the figure cache
+STYLE_VERSION = "13"  # bump when the drawing code changes, to invalidate the figure cache
 
 FIG_WIDTH = 4.4  # inches: 343 CSS px of a phone show it at 343/316.8 = 1.08 px per point
 MARGIN = 0.1  # inches around everything
@@ -264,19 +265,25 @@ def histogram_specs(result, source: str = "", notice: str = "") -> list[dict]:
 ALT_MAX = 250  # characters: the main message; the table beside the chart has the numbers
 
 
+def of_everyone(answered: int, respondents: int, what: str = "") -> str:
+    """'51 of the 63 who took part answered at least one item': a count in the site's one
+    vocabulary (compute/variables.py), ``what`` after "answered"."""
+    took_part, said = VOCABULARY["respondents"][0], VOCABULARY["answered"][0]
+    return f"{answered} of the {respondents} who {took_part} {said}{' ' + what if what else ''}"
+
+
 def alt_text(spec: dict) -> str:
     """The chart's main message in one or two sentences, for screen readers: what kind of chart,
     how many answered, and the finding its title states. Every number is in the table beside it."""
     number = spec["number"]
     if spec["kind"] == "histogram":
         many = spec["items"] > 1
-        first = (f"Histogram{'s' if many else ''} of question {number}"
-                 f"{', one per item' if many else ''}: {spec['answered']} of {spec['respondents']} "
-                 f"respondents gave {'at least one number' if many else 'a number'}.")
+        answered = of_everyone(spec["answered"], spec["respondents"], "at least one item" if many else "")
+        per_item = ", one per item" if many else ""
+        first = f"Histogram{'s' if many else ''} of question {number}{per_item}: {answered}."
         finding = f" {spec['headline']}." if spec["headline"] else ""
     elif spec["kind"] == "bars":
-        first = (f"Bar chart of question {number}: {spec['answered']} of {spec['respondents']} "
-                 "respondents answered.")
+        first = f"Bar chart of question {number}: {of_everyone(spec['answered'], spec['respondents'])}."
         top = spec["top"]
         finding = ""
         if top:
@@ -287,11 +294,10 @@ def alt_text(spec: dict) -> str:
         scale = [s for s, ns in zip(spec["scale"], spec["nonsubstantive"]) if not ns]
         kind = "Diverging stacked bar chart" if spec["polarity"] == "bipolar" else "Stacked bar chart"
         span = f", rated from {scale[0]} to {scale[-1]}" if len(scale) > 1 else ""
-        first = (f"{kind} of question {number}{span}: {spec['answered_any']} of "
-                 f"{spec['respondents']} respondents rated at least one item.")
+        answered = of_everyone(spec["answered_any"], spec["respondents"], "at least one item")
+        first = f"{kind} of question {number}{span}: {answered}."
         if len(first) > ALT_MAX // 2:
-            first = (f"{kind} of question {number}: {spec['answered_any']} of "
-                     f"{spec['respondents']} respondents rated at least one item.")
+            first = f"{kind} of question {number}: {answered}."
         top = spec["top"]
         finding = ""
         if len(top) == 1:
@@ -423,15 +429,18 @@ class _Measure:
 
 
 def _n_line(spec: dict) -> str:
+    """'n = 51 answered at least one item, of the 63 who took part': the site's one vocabulary."""
+    took_part, said = VOCABULARY["respondents"][0], VOCABULARY["answered"][0]
+    everyone = f"of the {spec['respondents']} who {took_part}"
     if spec["kind"] == "bars":
-        line = f"n = {spec['answered']} answered, of {spec['respondents']} respondents"
+        line = f"n = {spec['answered']} {said}, {everyone}"
         if spec.get("apart") and spec.get("in_percentages") != spec["answered"]:
             line += f"; percentages of the {spec['in_percentages']} whose answers are above the line"
         return line
     if spec["kind"] == "histogram":
-        return f"n = {spec['answered']} gave a number, of {spec['respondents']} respondents"
-    return (f"n = {spec['answered_any']} rated at least one item, of {spec['respondents']} "
-            "respondents")
+        many = " at least one item" if spec["items"] > 1 else ""
+        return f"n = {spec['answered']} {said}{many}, {everyone}"
+    return f"n = {spec['answered_any']} {said} at least one item, {everyone}"
 
 
 def _notes(spec: dict) -> list[str]:

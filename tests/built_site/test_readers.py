@@ -7,6 +7,7 @@ stated_figures.yaml), never from the generator's code.
 """
 from __future__ import annotations
 
+import csv
 import html
 import re
 from pathlib import Path
@@ -234,9 +235,31 @@ def test_each_count_is_said_one_way(built_site):
         assert re.search(rf"\b{completed} (?:of them )?completed\b", plain), path
     for page in built_site.rglob("index.html"):
         plain = text(page.read_text(encoding="utf-8"))
-        for other in ["answered every question", "reached the end", "answered at least one of questions"]:
+        for other in ["answered every question", "reached the end", "answered at least one of questions",
+                      "rated at least one item", "respondents answered", "respondents rated"]:
             assert other not in plain, (page.relative_to(built_site), other)
     # the free-text barrier questions: never called "questions 18 to 20", whose question 18 is rated
     themes_page = text(article(built_site, "themes"))
     assert f"{figure('barriers-answered')} people answered at least one of them" in themes_page
     assert "questions 18 to 20" not in themes_page
+
+
+def test_a_rated_question_is_counted_in_the_sites_words(built_site):
+    """Question 18, items rated on a scale: "51 of the 63 who took part answered at least one item"
+    in its page, its alt text and its chart's own subtitle (counted here with the csv module)."""
+    instrument = yaml.safe_load((ROOT / "data/instrument.yaml").read_text(encoding="utf-8"))
+    question = next(q for q in instrument["questions"] if str(q.get("number")) == "18")
+    columns = [item["column"] for item in question["items"]]
+    with open(ROOT / "data/responses.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    answered = sum(any(row[c].strip() not in ("", "-99", "-1") for c in columns) for row in rows)
+    assert 0 < answered < len(rows)
+    said = f"{answered} of the {len(rows)} who took part answered at least one item"
+    raw = (built_site / "results/barriers/index.html").read_text(encoding="utf-8")
+    assert said in text(article(built_site, "results/barriers"))
+    image = next(tag for tag in re.findall(r"<img\b[^>]*>", raw) if "Q18.svg" in tag)
+    assert said in html.unescape(re.search(r'alt="([^"]*)"', image).group(1))
+    subtitle = text((built_site / "figures/Q18.svg").read_text(encoding="utf-8"))
+    assert f"n = {answered} answered at least one item, of the {len(rows)} who took part" in subtitle
+    for page in (raw, subtitle):
+        assert "rated at least one item" not in page and "respondents rated" not in page

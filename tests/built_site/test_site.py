@@ -159,7 +159,7 @@ def test_every_chart_has_alt_text_from_its_data_and_its_downloads(built_site):
     responses = pd.read_csv(ROOT / "data/responses.csv")
     agree = int((responses.Q11 == "Strongly agree").sum())
     assert f"Strongly agree: {agree} (" in charts[0][1]
-    assert f"{responses.Q11.notna().sum()} of {len(responses)} respondents answered" in charts[0][1]
+    assert f"{responses.Q11.notna().sum()} of the {len(responses)} who took part answered" in charts[0][1]
     for target in ("Q11.png", "Q11.csv"):
         assert any(l.endswith(target) for l in page.links), target
     for name in ["Q11.svg", "Q11.png", "Q18.svg"]:
@@ -174,7 +174,7 @@ def test_question_tables_match_an_independent_count(built_site):
     few = int((q15 == "Few").sum())
     pct = int(100 * few / len(q15) + 0.5)
     assert f"Few {few} {pct}%" in page.visible
-    assert f"{len(q15)} of {len(responses)} respondents answered this question" in page.visible
+    assert f"{len(q15)} of the {len(responses)} who took part answered this question" in page.visible
 
 
 def test_prose_numbers_come_from_the_data(built_site):

@@ -274,7 +274,7 @@ def test_a_matrix_title_states_the_item_most_often_at_the_top_point(tmp_path):
 def test_the_alt_text_is_short_and_states_the_finding():
     alt = figures.alt_text(figures.bar_spec(choice([6, 3, 1])))
     assert len(alt) <= 250 and alt.count(". ") <= 3
-    assert "Yes: 6 (60%)" in alt and "10 of 13 respondents answered" in alt
+    assert "Yes: 6 (60%)" in alt and "10 of the 13 who took part answered." in alt
     assert "No:" not in alt and "Unsure" not in alt  # the other answers are the table's job
     r = matrix(HOW_MUCH, [[26, 1, 1, 23], [14, 9, 10, 18]], polarity="unipolar",
                labels=["Lack of training", "Boundaries"])

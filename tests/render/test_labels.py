@@ -111,7 +111,7 @@ def test_the_drawn_chart_shows_them_as_text(tmp_path, make, spec_of, meta):
     joined = "\n".join(t for t, _ in texts)
     assert f"Question {r.question.number}. {r.question.text}" in joined
     answered = r.answered if isinstance(r, ChoiceResult) else r.answered_any
-    assert f"n = {answered} " in joined and f"of {r.respondents} respondents" in joined
+    assert f"n = {answered} " in joined and f"of the {r.respondents} who took" in joined
     assert "Source: A short title, doi:10.0000/x.1" in joined
     notice = [size for t, size in texts if t == WORDS]
     if meta.reconstructed:

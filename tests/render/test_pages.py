@@ -28,7 +28,7 @@ def test_a_closed_question_shows_its_denominator_table_chart_and_downloads():
     r = choice()
     md, csv = pages.choice_fragment(r, META, figures.bar_spec(r))
     assert "## 1. Which &#42;one&#42;? { #q-q1 }" in md
-    assert "**4 of 7 respondents answered this question** (3 did not" in md
+    assert "**4 of the 7 who took part answered this question** (3 did not" in md
     assert "| Yes &#60;b&#62; | 3 | 75% |" in md and "| No | 1 | 25% |" in md
     assert "| **Total who answered** | 4 | 100% |" in md
     assert "](/figures/Q1.svg)" in md and "[data (CSV)](/downloads/Q1.csv)" in md
@@ -37,13 +37,13 @@ def test_a_closed_question_shows_its_denominator_table_chart_and_downloads():
                                 "Q1,Yes <b>,3,75.0,4,7", "Q1,No,1,25.0,4,7"]
 
 
-def test_a_matrix_says_how_many_rated_at_least_one_item_from_its_result():
+def test_a_matrix_says_how_many_answered_at_least_one_item_from_its_result():
     q = question(id="M", number="2", type="matrix", columns=("M_1", "M_2"))
     items = (ItemResult("First", "M_1", (OptionResult("Lo", Share(1, 3)), OptionResult("Hi", Share(2, 3))), 3),
              ItemResult("Second", "M_2", (OptionResult("Lo", Share(0, 0)), OptionResult("Hi", Share(0, 0))), 0))
     r = MatrixResult(q, items, ("Lo", "Hi"), answered_any=5, respondents=9)
     md, _ = pages.matrix_fragment(r, META, figures.likert_spec(r), {})
-    assert "**5 of 9 respondents rated at least one item** (4 did not" in md
+    assert "**5 of the 9 who took part answered at least one item** (4 did not" in md
     assert "| First | 1 (33%) | 2 (67%) | 3 |" in md
     assert "| Second | 0 (–) | 0 (–) | 0 |" in md  # nobody rated it: no percentage is invented
 

@@ -128,7 +128,7 @@ def test_nonsubstantive_answers_are_a_separate_row_group_left_out_of_the_percent
         < table.index(f"| Unsure | {unsure} | – |") < table.index(f"| **Total who answered** | {answered} |")
     assert (f"“Unsure” is counted apart and left out of the percentages, which are of the "
             f"{substantive} who") in table
-    assert f"**{answered} of {len(ANSWERS)} respondents answered this question**" in md
+    assert f"**{answered} of the {len(ANSWERS)} who took part answered this question**" in md
     rows = [line.split(",") for line in csv.splitlines()]
     assert rows[0][-1] == "percent_of"
     assert rows[-1][1:] == ["Unsure", str(unsure), "", str(answered), str(len(ANSWERS)), ""]
@@ -262,7 +262,7 @@ def test_a_number_question_tables_its_summary_and_draws_a_histogram(tmp_path):
     for value in range(min(given), max(given) + 1):
         assert f"| {value} | {sum(1 for v in given if v == value)} |" in table
     assert "*Answers in years.*" in table
-    assert f"**{len(given)} of {len(values)} respondents answered this question**" in md
+    assert f"**{len(given)} of the {len(values)} who took part answered this question**" in md
     assert md.index("<figure") < md.index('??? note "Show the numbers"')
     assert len(specs) == 1 and specs[0]["panels"][0]["counts"] == \
         [sum(1 for v in given if v == k) for k in range(min(given), max(given) + 1)]
@@ -324,7 +324,7 @@ def test_questions_with_nothing_to_chart_are_gathered_into_one_note_per_page():
     for qid, col in (("C", "C"), ("D", "D")):
         answered = sum(1 for v in frame[col] if not missing(v))
         assert f'<span id="q-{qid.lower()}"></span>' in listing
-        assert f"{answered} of {len(frame)} respondents answered" in listing
+        assert f"{answered} of the {len(frame)} who took part answered" in listing
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +369,7 @@ def test_a_built_page_shows_one_note_for_its_empty_questions_and_lists_the_admin
     for anchor in ("q-a5", "q-a6", "q-a7"):  # the instrument's links to them still land
         assert f'id="{anchor}"' in about
     answered = sum(1 for v in mini_site.responses["A6"] if v)
-    assert f"{answered} of {len(mini_site.responses)} respondents answered" in about
+    assert f"{answered} of the {len(mini_site.responses)} who took part answered" in about
     assert "figures/A6.svg" not in about and "figures/A7.svg" not in about
     assert not (mini_site.tmp / "site/figures/A6.svg").exists()
     instrument = (mini_site.tmp / "site/instrument/index.html").read_text()

@@ -20,6 +20,16 @@ PAPER = DATA_DIR / "source" / "paper.txt"
 RESPONSE_OK = {"matches", "within rounding", "documented conflict"}
 
 
+def _walk(node):
+    yield node
+    for child in node.get("children") or []:
+        yield from _walk(child)
+
+
+THEME_NODES = {n["id"]: n for step in yaml.safe_load((DATA_DIR / "themes.yaml").read_text(encoding="utf-8"))["steps"]
+               for n in _walk(step)}
+
+
 @pytest.fixture(scope="module")
 def figures(inst, themes):
     return load_stated_figures(FIGURES, inst, themes)
@@ -59,6 +69,12 @@ def test_theme_counts_that_differ_say_why(figures, result):
         assert row.status in {"matches", "cannot be checked", "conflict in the manuscript"}, f.id
         if row.status != "matches":
             assert "The published quotes name" in row.explanation and str(f.value) in row.explanation, f.id
+        if row.status != "matches" and f.compute["measure"] == "theme_participants":
+            # the theme by the name readers see (its reader title, read here from the raw YAML)
+            node = THEME_NODES[f.compute["theme"]]
+            assert f"under ‘{node.get('reader_title') or node['title']}’" in row.explanation, f.id
+            if node.get("reader_title"):
+                assert f"‘{node['title']}’" not in row.explanation, f.id
         # fewer participants in the printed quotes cannot contradict the paper's count; more can
         if row.status == "cannot be checked":
             assert row.computed < f.value, f.id
