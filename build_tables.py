@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build_tables: wrote {report['files']} files and {report['figures']} figures "
           f"({report['drawn']} drawn, {report['cached']} from cache) to {args.out} "
           f"in {report['seconds']} s")
+    print(f"build_tables: stages: {report['timing']}")
     return 0
 
 

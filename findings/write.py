@@ -18,7 +18,8 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 
 from . import atomic
@@ -75,8 +76,10 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def draw_figures(specs: list[dict], out_dir: Path, cache_dir: Path) -> dict:
-    """``<name>.svg`` and ``.png`` of every spec into ``out_dir``, drawing only what the cache lacks."""
+def draw_figures(specs: list[dict], out_dir: Path, cache_dir: Path, drawn=None) -> dict:
+    """``<name>.svg`` and ``.png`` of every spec into ``out_dir``, drawing only what the cache lacks.
+    ``drawn(done, total)`` is told of each figure drawn."""
+    drawn = drawn or (lambda done, total: None)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for leftover in cache_dir.glob("*.tmp*"):  # from a killed build (builds hold a lock: none is live)
@@ -86,10 +89,13 @@ def draw_figures(specs: list[dict], out_dir: Path, cache_dir: Path) -> dict:
     if len(todo) > 2 and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1),
                                  initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-            list(pool.map(_draw_into_cache, *zip(*todo)))
+            for done, future in enumerate(as_completed([pool.submit(_draw_into_cache, *job) for job in todo]), 1):
+                future.result()
+                drawn(done, len(todo))
     else:
-        for spec, base in todo:
+        for done, (spec, base) in enumerate(todo, 1):
             _draw_into_cache(spec, base)
+            drawn(done, len(todo))
     for spec in specs:
         for ext in (".svg", ".png"):
             shutil.copyfile(cache_dir / (spec_key(spec) + ext), out_dir / (spec["name"] + ext))
@@ -112,10 +118,15 @@ def prose_files(prose_dir: Path) -> dict[str, Path]:
 
 
 def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path,
-          fingerprint: str | None = None) -> dict:
+          fingerprint: str | None = None, progress=None) -> dict:
     """Write prose + generated pages + figures into a fresh folder, then swap it in for build_dir.
     ``prose``: the hand-written files (``prose_files``); ``fingerprint``: of the inputs, stored with
-    the output (``STAMP``) so that an unchanged rebuild can stop early."""
+    the output (``STAMP``) so that an unchanged rebuild can stop early; ``progress``: a
+    ``pipeline.Progress`` told of the stages "write" and "figures" and of each figure drawn."""
+
+    def stage(name: str):
+        return progress.stage(name) if progress else nullcontext()
+
     clash = sorted(set(prose) & set(output.docs))
     if clash:
         raise DataError([Problem(display_path(prose[rel]), None,
@@ -123,24 +134,33 @@ def write(output, prose: dict[str, Path], build_dir: Path, cache_dir: Path,
                                  "rename it") for rel in clash])
     tmp = atomic.new_dir(build_dir)
     try:
-        for rel, source in prose.items():
-            target = tmp / "docs" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        defaults = {rel: text for rel, text in output.defaults.items() if rel not in prose}
-        for folder, files in (("docs", output.docs), ("docs", defaults), (".", output.extra)):
-            for rel, content in files.items():
-                target = tmp / folder / _safe(rel)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(content, bytes):  # a zip download (downloads/coding.qdpx)
-                    target.write_bytes(content)
-                else:
-                    target.write_text(content, encoding="utf-8")
-        stats = draw_figures(output.specs, tmp / "docs" / "figures", cache_dir / "figures")
-        if fingerprint:
-            (tmp / STAMP).write_text(fingerprint + "\n", encoding="ascii")
-        atomic.replace_dir(tmp, build_dir)
+        with stage("write"):
+            _write_files(output, prose, tmp)
+        with stage("figures"):
+            stats = draw_figures(output.specs, tmp / "docs" / "figures", cache_dir / "figures",
+                                 progress.figures if progress else None)
+        with stage("write"):
+            if fingerprint:
+                (tmp / STAMP).write_text(fingerprint + "\n", encoding="ascii")
+            atomic.replace_dir(tmp, build_dir)
         return stats
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _write_files(output, prose: dict[str, Path], tmp: Path) -> None:
+    """The hand-written files, the generated pages, downloads and extras, into ``tmp``."""
+    for rel, source in prose.items():
+        target = tmp / "docs" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    defaults = {rel: text for rel, text in output.defaults.items() if rel not in prose}
+    for folder, files in (("docs", output.docs), ("docs", defaults), (".", output.extra)):
+        for rel, content in files.items():
+            target = tmp / folder / _safe(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):  # a zip download (downloads/coding.qdpx)
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")

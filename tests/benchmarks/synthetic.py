@@ -180,6 +180,17 @@ def write_export(path: Path, book: dict, respondents: int, seed: int = 1) -> Non
             path, mode="a" if start else "w", header=not start, index=False, lineterminator="\n")
 
 
+def _sentences(rng):
+    """Quotes of 8 to 50 words drawn from 5,000 made-up words: about as hard to compress as
+    people's writing (real quotes repeat words more, so gzip does better on them)."""
+    syllables = ["ka", "ro", "mi", "sel", "tan", "pu", "ver", "do", "lin", "gas", "te", "fo", "bri",
+                 "nu", "cha", "wel", "os", "ip", "ar", "en"]
+    words = sorted({"".join(rng.choice(syllables, rng.integers(1, 4))) for _ in range(8_000)})[:5_000]
+    while True:
+        chosen = rng.choice(words, rng.integers(8, 51))
+        yield (" ".join(chosen) + ".").capitalize()
+
+
 def themes(book: dict, quotes: int) -> dict:
     """A qualitative codebook: one analysis per free-text question, 5 themes each, ``quotes``
     quotes spread over them."""
@@ -188,6 +199,7 @@ def themes(book: dict, quotes: int) -> dict:
     per_theme = [quotes // len(themes_of) + (i < quotes % len(themes_of)) for i in range(len(themes_of))]
     line = 1
     analyses = []
+    sentences = _sentences(np.random.default_rng(7))
     for q in free:
         children = []
         for (question, k), count in zip(themes_of, per_theme):
@@ -197,8 +209,8 @@ def themes(book: dict, quotes: int) -> dict:
             quoted = []
             for j in range(count):
                 line += 1
-                quoted.append({"text": f"{PHRASES[j % len(PHRASES)]}, said about {q['id']} theme {k} ({j})",
-                               "label": f"P{j + 1}", "line": line, "question": q["id"]})
+                quoted.append({"text": next(sentences), "label": f"P{j + 1}", "line": line,
+                               "question": q["id"]})
             children.append({"id": f"{q['id'].lower()}-t{k}", "title": f"Theme {k} of {q['id']}",
                              "kind": "theme", "line": line, "quotes": quoted})
         line += 1
