@@ -50,8 +50,10 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from itertools import repeat
 from dataclasses import dataclass, field
@@ -427,6 +429,7 @@ class _Cells:
     filled: np.ndarray  # bool per record: not white space only
     newlines: int  # line breaks inside the column's cells
     longest: int  # characters of its longest cell
+    stripped: Any = None  # Arrow text columns: the cells without their white space
 
     @classmethod
     def of(cls, codes: np.ndarray, values: np.ndarray) -> "_Cells":
@@ -445,9 +448,10 @@ class _Cells:
 
         def total(counts) -> int:
             return int(pc.sum(counts).as_py() or 0)
-        filled = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0)
+        stripped = pc.utf8_trim_whitespace(cells)
+        filled = pc.greater(pc.utf8_length(stripped), 0)
         return cls(_numpy(filled, bool), total(pc.count_substring(cells, "\n")),
-                   int(pc.max(pc.utf8_length(cells)).as_py() or 0))
+                   int(pc.max(pc.utf8_length(cells)).as_py() or 0), stripped)
 
 
 def _numpy(array, dtype) -> np.ndarray:
@@ -472,17 +476,17 @@ class _Table:
     exact_lines: bool | None
     _lines: list[int] | None = None  # the line each respondent's row starts on, when read row by row
     stopped_at: int | None = None
-    texts: dict = field(default_factory=dict)  # position -> Arrow text of every record
+    texts: dict = field(default_factory=dict)  # position -> (Arrow text, stripped) of every record
 
     def column(self, pos: int) -> tuple[np.ndarray, np.ndarray]:
         """(code per respondent, distinct values) of the column at ``pos``."""
         codes, values = self.columns[pos]
         return (codes if len(self.rows) == len(codes) else codes[self.rows]), values
 
-    def text(self, pos: int):
-        """The Arrow text of the column at ``pos``, one cell per respondent."""
-        cells = self.texts[pos]
-        return cells if len(self.rows) == len(cells) else cells.take(self.rows)
+    def text(self, pos: int) -> tuple:
+        """The Arrow text of the column at ``pos``, one cell per respondent, and the same stripped."""
+        return tuple(cells if len(self.rows) == len(cells) else cells.take(self.rows)
+                     for cells in self.texts[pos])
 
     def lines(self, rows: Iterable[int]) -> list[int]:
         """The lines the given respondents' rows (0-based, in file order) start on."""
@@ -628,6 +632,15 @@ def _coded(column) -> tuple[np.ndarray, np.ndarray]:
     return _small_codes(codes, len(values)), values
 
 
+def _read_column(job) -> tuple:
+    """One parsed column: (codes and distinct values, or None; the Arrow text, or None; its cells)."""
+    array, coded = job
+    if coded:
+        codes = _coded(array)
+        return codes, None, _Cells.of(*codes)
+    return None, array, _Cells.of_text(array)
+
+
 def _read_table(header: _Header, scan: _Scan, keep: set[int], structure: ProblemList,
                 text: frozenset[int] = frozenset()) -> _Table:
     """Read the data rows, keeping the columns at ``keep`` (those at ``text`` as Arrow text); rows
@@ -648,21 +661,21 @@ def _read_table(header: _Header, scan: _Scan, keep: set[int], structure: Problem
             parsed = _parse_padded(header, keep - text)
         records = parsed.num_rows
         nonblank = np.zeros(records, bool)
-        arrays = parsed.columns
+        jobs = [(array, pos in keep and pos not in text) for pos, array in enumerate(parsed.columns)]
         del parsed
-        for pos in range(width):
-            array, arrays[pos] = arrays[pos], None  # each column's memory goes once it is read
-            if pos in keep and pos not in text:
-                columns[pos] = _coded(array)
-                cells = _Cells.of(*columns[pos])
-            else:
-                cells = _Cells.of_text(array)
-                if pos in keep:
-                    texts[pos] = array
-            nonblank |= cells.filled
-            unnamed_value = unnamed_value or (pos >= header.named and bool(cells.filled.any()))
-            newlines += cells.newlines
-            longest = max(longest, cells.longest)
+        # Arrow's kernels and most of numpy's work outside Python's lock: the columns on every core
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            read = pool.map(_read_column, jobs)
+            del jobs  # each column's memory goes once it is read
+            for pos, (coded, raw, cells) in enumerate(read):
+                if coded is not None:
+                    columns[pos] = coded
+                elif pos in keep:
+                    texts[pos] = (raw, cells.stripped)
+                nonblank |= cells.filled
+                unnamed_value = unnamed_value or (pos >= header.named and bool(cells.filled.any()))
+                newlines += cells.newlines
+                longest = max(longest, cells.longest)
     except Exception as e:  # noqa: BLE001 - any parser failure: the csv module says what is wrong
         error = " ".join(str(e).split())
         columns = {pos: (np.zeros(0, np.int8), np.array([], dtype=object)) for pos in keep}
@@ -1105,6 +1118,7 @@ class _Text:
     ``NA`` from R) are no text."""
 
     cells: Any  # pyarrow ChunkedArray, one cell per respondent
+    stripped: Any  # the same without white space at either end
     r_style: bool
     _answered: Any = None
 
@@ -1112,7 +1126,7 @@ class _Text:
         import pyarrow.compute as pc
 
         if self._answered is None:
-            stripped = pc.utf8_trim_whitespace(self.cells)
+            stripped = self.stripped
             none = pc.or_(pc.equal(pc.utf8_length(stripped), 0),
                           pc.match_substring_regex(stripped, f"^{NEVER_ANSWERED}$"))
             if self.r_style:
@@ -1129,8 +1143,14 @@ class _Text:
         import pyarrow.compute as pc
 
         text = pc.if_else(self.arrow_answered(), self.cells, pa.scalar(None, pa.string()))
-        series = text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=NAN)}.get)
-        return pd.Series(series.array, index=index, copy=False)
+        return pd.Series(_str_array(text), index=index, copy=False)
+
+
+def _str_array(text):
+    """Arrow text as pandas' ``str`` array, still in Arrow (NaN where missing)."""
+    import pyarrow as pa
+
+    return text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=NAN)}.get).array
 
 
 def _is_text(question, column: str) -> bool:
@@ -1194,14 +1214,9 @@ class _Rows:
 def _metadata_checks(table: _Table, match: _Match, found: list) -> _Rows:
     n = len(table.rows)
     ids = np.full(n, "", dtype=object)
-    if ID_COLUMN in match.metadata:
-        codes, values = table.column(match.metadata[ID_COLUMN])
-        stripped, distinct = pd.factorize(np.array(list(map(str.strip, values)), dtype=object))
-        rid = stripped[codes] if len(codes) else np.zeros(0, np.int64)
-        ids = np.asarray(distinct, dtype=object)[rid] if len(rid) else ids
-        empty = np.flatnonzero(np.asarray(distinct, dtype=object) == "")
-        is_empty = rid == (empty[0] if len(empty) else -1)
-        first = np.full(len(distinct), -1)
+    if ID_COLUMN in match.metadata and match.metadata[ID_COLUMN] in table.texts:
+        ids, rid, is_empty, distinct = _ids(table.text(match.metadata[ID_COLUMN])[1])
+        first = np.full(distinct, -1)
         present, first_row = np.unique(rid, return_index=True)
         first[present] = first_row
         found.append(_Found.where(is_empty, 0, ID_COLUMN, lambda r: "the respondent id is empty; every "
@@ -1230,6 +1245,18 @@ def _metadata_checks(table: _Table, match: _Match, found: list) -> _Rows:
     found.append(_Found.where(unfinished, 3, "Progress", lambda r: f"Finished is 1 but Progress is "
                               f"{progress[r]:g}; a finished response has Progress 100"))
     return _Rows(ids, progress, finished)
+
+
+def _ids(stripped) -> tuple[pd.Index, np.ndarray, np.ndarray, int]:
+    """The respondent ids (Arrow text, stripped; no Python string each) as pandas' ``str`` index,
+    each respondent's code into the distinct ids, where the id is empty, and how many are distinct."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stripped = stripped.combine_chunks() if isinstance(stripped, pa.ChunkedArray) else stripped
+    encoded = pc.dictionary_encode(stripped)
+    rid = _numpy(encoded.indices, np.int64)
+    return pd.Index(_str_array(stripped)), rid, _numpy(pc.equal(stripped, ""), bool), len(encoded.dictionary)
 
 
 def _progress(value: str) -> float:
@@ -1453,7 +1480,8 @@ def load_responses(path: Path | str, instrument, meta_path: Path | str | None = 
         meta = ResponsesMeta(reconstructed=False, title="Survey responses", note="", source=header.file)
     match = _match(header, instrument)
     _header_problems(header, structure, skip_first=match.row_numbers)
-    text = frozenset(pos for col, pos in match.columns.items() if _is_text(instrument.column_question(col), col))
+    text = frozenset([pos for col, pos in match.columns.items() if _is_text(instrument.column_question(col), col)]
+                     + [match.metadata[c] for c in (ID_COLUMN,) if c in match.metadata])
     try:
         table = _read_table(header, scan, match.keep, structure, text)
     except DataError as e:
@@ -1491,7 +1519,7 @@ def _check(table: _Table, match: _Match, instrument, problems: ProblemList) -> p
             continue
         question = instrument.column_question(col)
         if match.columns[col] in table.texts:
-            read[col] = _Text(table.text(match.columns[col]), match.r_style)
+            read[col] = _Text(*table.text(match.columns[col]), match.r_style)
             continue
         codes, values = table.column(match.columns[col])
         column = _Column(codes, _decode(question, col, values, match.r_style, choices))
