@@ -203,3 +203,29 @@ def test_the_build_reports_its_stages(tmp_path):
     line = next(x for x in done.stdout.splitlines() if x.startswith("build_tables: stages: "))
     stages = [part.rsplit(" ", 2)[0] for part in line.removeprefix("build_tables: stages: ").split(", ")]
     assert stages == ["load", "compute", "render", "privacy check", "write", "figures"]
+
+
+def test_a_quote_never_closed_is_refused_not_swallowed(tmp_path, survey):
+    """pyarrow's parser would take the rest of the file into a last cell whose quote never closes
+    (the rows after it lost without a word); the loader refuses the file, as with pandas before."""
+    from findings.errors import DataError
+    from findings.load.instrument import load_instrument
+    from findings.load.responses import load_responses
+
+    mini = ROOT / "tests" / "fixtures" / "mini_survey"
+    inst = load_instrument(mini / "instrument.yaml")
+    lines = (mini / "responses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "responses.csv"
+    broken.write_text("".join(lines[:3]) + lines[3].rstrip("\n") + '"it goes on\n' + "".join(lines[4:]),
+                      encoding="utf-8")
+    assert lines[3].rstrip("\n").endswith(",")  # the quote opens the row's last cell
+    with pytest.raises(DataError) as refused:
+        load_responses(broken, inst)
+    assert str(refused.value) == (f"{broken}: not a readable CSV file (a quote that opens a cell is never "
+                                  "closed: EOF inside string); expected comma-separated values as Qualtrics "
+                                  "exports them")
+    closed = tmp_path / "closed.csv"
+    closed.write_text("".join(lines[:3]) + lines[3].rstrip("\n") + '"it goes ""on"", and on"\n'
+                      + "".join(lines[4:]), encoding="utf-8")
+    data = load_responses(closed, inst).data
+    assert len(data) == len(lines) - 1 and data["A4"].iloc[2] == 'it goes "on", and on'

@@ -632,6 +632,20 @@ def _coded(column) -> tuple[np.ndarray, np.ndarray]:
     return _small_codes(codes, len(values)), values
 
 
+def _unclosed_quote(header: _Header, last_cell: str) -> bool:
+    """Whether the file ends inside a quoted cell (a quote opened and never closed): the parser
+    then took the rest of the file into the last cell of the last row, so the file ends with a
+    quote and that cell's text, its quotes doubled, and no closing quote."""
+    tail = b'"' + last_cell.replace('"', '""').encode("utf-8")
+    with open(header.path, "rb") as f:
+        f.seek(0, io.SEEK_END)
+        size = f.tell()
+        if size - header.offset < len(tail):
+            return False
+        f.seek(size - len(tail))
+        return f.read() == tail
+
+
 def _read_column(job) -> tuple:
     """One parsed column: (codes and distinct values, or None; the Arrow text, or None; its cells)."""
     array, coded = job
@@ -660,6 +674,8 @@ def _read_table(header: _Header, scan: _Scan, keep: set[int], structure: Problem
         if left_out and short:  # rows that leave off unnamed trailing columns: no problem, padded
             parsed = _parse_padded(header, keep - text)
         records = parsed.num_rows
+        if records and _unclosed_quote(header, parsed.column(width - 1)[-1].as_py()):
+            raise ValueError("a quote that opens a cell is never closed: EOF inside string")
         nonblank = np.zeros(records, bool)
         jobs = [(array, pos in keep and pos not in text) for pos, array in enumerate(parsed.columns)]
         del parsed
