@@ -55,9 +55,10 @@ class Progress:
 
     def _wake(self) -> None:
         """The build has run ``after`` seconds: from now on it says what it does."""
+        current = self.current
         self.talking = True
-        if self.current:
-            self._say(f"{self.current} …")
+        if current:
+            self._say(f"{current} …")
 
     @contextmanager
     def stage(self, name: str):

@@ -180,7 +180,10 @@ def test_progress_speaks_once_the_work_is_long_and_at_once_on_a_terminal():
     stream = io.StringIO()
     progress = Progress(stream, after=0.05)
     with progress.stage("load"):
-        time.sleep(0.3)
+        waited = time.perf_counter()
+        while not progress.talking and time.perf_counter() - waited < 10:  # the timer's thread
+            time.sleep(0.01)
+        time.sleep(0.05)
     with progress.stage("figures"):
         progress.figures(3, 3)
     progress.close()
