@@ -163,15 +163,15 @@ def fits(folder: Path, n: int) -> str | None:
     return None
 
 
-NOTES = """Where the time goes: "parse rows" is pandas' C parser handing over every cell as a Python
-string, chunk by chunk, and each column of a chunk factorised into codes and distinct values (about
-three quarters of it the parser); "scan and header" checks the bytes (UTF-8, NUL) and counts commas and
-line breaks; "checks and frame" decodes each distinct value once and spreads the results over the rows
-with numpy, then builds the object columns of the contract. The cost per respondent stays flat from
-10^4 to 10^6. What stands between this and issue 12's 10 s for 10^6 respondents x 100 questions
-(through compute too) is the parser's one Python string per cell: a parser that hands over
-dictionary-encoded columns (pyarrow's, not in the pinned requirements, not measured here) would
-remove most of both the parsing and the factorising."""
+NOTES = """Where the time goes: "parse rows" is pyarrow's CSV reader (C++, both cores) with every kept
+column dictionary-encoded as it is parsed (free text and the respondent ids kept as Arrow text),
+then each column's codes and distinct values taken out, on both cores; "scan and header" is the
+header rows read with the csv module while the byte scan (UTF-8, NUL) starts in its thread (the
+scan's time mostly overlaps the parse; the parse waits for it at its end); "checks and frame"
+decodes each distinct value once, spreads the results over the rows with numpy and builds the
+contract's columns (categoricals, floats, Arrow text). Before the move to pyarrow (pandas' C parser,
+one Python string per cell) the same 10^6 file took 13 to 16 s at under 1 GB; the full survey of
+issue 12 (100 questions, load and compute) is tests/benchmarks/scale.py."""
 
 
 def main() -> None:
