@@ -641,7 +641,14 @@ def quote_source(quote, question_label: str, other_labels: tuple[str, ...] = ())
 
 def quote_block(quote, question_label: str, other_labels: tuple[str, ...] = ()) -> str:
     """A quote as the appendix prints it, with its source (``quote_source``) below it."""
-    return f"> {md_text(quote.text)}\n\n{quote_source(quote, question_label, other_labels)}\n{{ .quote-source }}\n"
+    return (f"> {md_text(quote.text)}\n{{ {SEARCH_EXCLUDE} }}\n\n"
+            f"{quote_source(quote, question_label, other_labels)}\n{{ .quote-source }}\n")
+
+
+# Quotes stay out of the search index, which every page downloads: with 2,000 quotes it would be
+# ~200 KB (gzip) by itself. Theme titles, summaries, questions and tables stay searchable; a quote
+# is found on its page with the browser's own find.
+SEARCH_EXCLUDE = "data-search-exclude"
 
 
 FRAGMENT_WORDS = 6  # a quote of at most this many words is a fragment: listed with the others
@@ -654,7 +661,7 @@ def is_fragment(quote) -> bool:
 def fragment_list(items) -> str:
     """Short quotes of one section as one list instead of a block quote each; each quote is still
     exact, in its own quotation, with its source. ``items``: (quote, source) pairs."""
-    rows = "".join(f'<li><blockquote>{md_text(q.text)}</blockquote> <p class="quote-source">{source}</p></li>\n'
+    rows = "".join(f'<li><blockquote {SEARCH_EXCLUDE}>{md_text(q.text)}</blockquote> <p class="quote-source">{source}</p></li>\n'
                    for q, source in items)
     return f'Short answers:\n\n<ul class="quote-fragments">\n{rows}</ul>\n'
 

@@ -11,8 +11,11 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-# A participant's word (their spelling) that appears in one quote only: search must find its page.
-SEARCH_WORD = "daughting"
+# A word of one theme's summary (data/themes.yaml), on that theme's page only: search must find it.
+SEARCH_WORD = "closeness"
+# A participant's word (their spelling) in one quote only: quotes stay out of the search index
+# (findings/render/pages.py SEARCH_EXCLUDE), which every page downloads.
+QUOTE_WORD = "daughting"
 
 
 def article_text(html_file: Path) -> str:
@@ -78,7 +81,16 @@ def test_navigation_drawer_works_at_375px(site_url, site_pages, new_context, wat
     assert page_path(page.url, site_url) in site_pages
 
 
-def test_search_finds_a_participants_word_on_its_theme_page(built_site, site_url, new_context, watched_page):
+def test_quotes_stay_out_of_the_search_index(built_site):
+    themes_yaml = (ROOT / "data" / "themes.yaml").read_text(encoding="utf-8")
+    assert QUOTE_WORD in themes_yaml, f"'{QUOTE_WORD}' is not in data/themes.yaml any more: pick another word"
+    assert any(QUOTE_WORD in article_text(p).lower() for p in built_site.rglob("index.html"))
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8").lower()
+    assert QUOTE_WORD not in index
+    assert SEARCH_WORD in index
+
+
+def test_search_finds_a_theme_summary_word_on_its_theme_page(built_site, site_url, new_context, watched_page):
     themes_yaml = (ROOT / "data" / "themes.yaml").read_text(encoding="utf-8")
     assert SEARCH_WORD in themes_yaml, f"'{SEARCH_WORD}' is not in data/themes.yaml any more: pick another word"
 
