@@ -213,13 +213,10 @@ def page_weights(site: Path) -> list[dict]:
     return pages
 
 
-# What pages.py and mkdocs.yml would do to meet the budget (their owners' to make): every quote block
-# left out of the search index, and Material's navigation.prune (each page carries only the nav
-# items it shows, not every page of the site). Applied here to a copy of the built project.
-QUOTE_LINE = re.compile(r"^(> .*)$", re.M)
-FRAGMENT = "<li><blockquote>"
-
-
+# What mkdocs.yml would do to make the nav not quadratic in pages (its owner's to make): Material's
+# navigation.prune, each page carrying only the nav items it shows, not every page of the site.
+# Applied here to a copy of the built project. (The quotes are already kept out of the search
+# index by render/pages.py: data-search-exclude.)
 def with_proposed_fixes(project: Path) -> Path:
     variant = project.with_name(project.name + "-proposed")
     shutil.rmtree(variant, ignore_errors=True)
@@ -229,12 +226,6 @@ def with_proposed_fixes(project: Path) -> Path:
     (variant / "mkdocs.yml").write_text(config.replace("    - navigation.sections\n",
                                                        "    - navigation.sections\n    - navigation.prune\n"),
                                         encoding="utf-8")
-    for page in (variant / "build" / "docs").rglob("*.md"):
-        text = page.read_text(encoding="utf-8")
-        changed = QUOTE_LINE.sub(r"\1\n> { data-search-exclude }", text).replace(
-            FRAGMENT, "<li><blockquote data-search-exclude>")
-        if changed != text:
-            page.write_text(changed, encoding="utf-8")
     return variant
 
 
@@ -276,16 +267,16 @@ def pages_part(keep: Path | None) -> list[str]:
              f"{generated['peak']:.0f} MiB; stages: {generated['stages']}",
              f"- `mkdocs build --strict` of the generated pages: {mkdocs_wall:.1f} s, peak {mkdocs_peak:.0f} MiB",
              f"- {len(pages)} pages; the nav (`build/nav.yml`) lists {nav_entries} pages in sections",
-             f"- pages over budget as built: {len(over)}; with the proposed fixes: "
+             f"- pages over budget as built: {len(over)}; with `navigation.prune` as well: "
              f"{sum(p['total'] > PAGE_BUDGET for p in proposed)}", "",
-             "As built, and with the two proposed fixes (every quote block marked `data-search-exclude`, "
-             "Material's `navigation.prune`; see the note below), per kind of page: gzip KB (1,000 bytes) of "
+             "As built (quote blocks marked `data-search-exclude` by render/pages.py), and with Material's "
+             "`navigation.prune` as well (proposed, see the note), per kind of page: gzip KB (1,000 bytes) of "
              "the HTML, of the CSS and JS it links, of the search index, and the total a page sends; the "
              "uncompressed size of the primary nav every page carries; the HTML of all pages together.", "",
              "| build | pages | how many | HTML (max) | CSS+JS | search index | total (max) | nav (max, raw KB) | "
              "all HTML (raw MB) |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for label, measured, total in (("as built", pages, html_total[0]), ("proposed", proposed, html_total[1])):
+    for label, measured, total in (("as built", pages, html_total[0]), ("pruned nav", proposed, html_total[1])):
         kinds: dict[str, list] = {}
         for p in measured:
             kinds.setdefault(p["page"].split("/")[1] or "home", []).append(p)
@@ -294,7 +285,7 @@ def pages_part(keep: Path | None) -> list[str]:
                          f"{max(p['linked'] for p in group) / 1000:.1f} | {group[0]['search'] / 1000:.1f} | "
                          f"{max(p['total'] for p in group) / 1000:.1f} | {max(p['nav'] for p in group) / 1000:.1f} | "
                          f"{total / 1e6:.1f} |")
-    lines += ["", f"`mkdocs build --strict` with the proposed fixes: {proposed_wall:.1f} s.", "",
+    lines += ["", f"`mkdocs build --strict` with `navigation.prune`: {proposed_wall:.1f} s.", "",
               "The ten heaviest pages as built:", "", "| page | HTML | CSS+JS | search index | total |",
               "| --- | ---: | ---: | ---: | ---: |"]
     for p in heaviest:
