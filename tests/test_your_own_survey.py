@@ -124,6 +124,9 @@ def test_the_site_is_complete(site):
     home = (tmp / "site" / "index.html").read_text(encoding="utf-8")
     respondents = len(export_rows(name)[1])
     assert f"{respondents} people took part" in home
+    report = (tmp / "site" / "report" / "index.html").read_text(encoding="utf-8")
+    assert f"{respondents} people took part" in report
+    assert 'class="site-address"' in report  # the printed report says where the site is
     assert "columns dropped" in built.stderr  # metadata (and any ignored column): one notice
 
 

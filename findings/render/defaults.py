@@ -18,6 +18,7 @@ from .markdown import md_text
 HOME, REPORT, RESULTS, DATA, THEMES = "index.md", "report/index.md", "results/index.md", \
     pages.DATA_PAGE, "themes/index.md"
 REPORT_FINDINGS = 4  # findings in the participants' report: one printed page
+SITE_ADDRESS = "site-address"  # an element site.js fills with the site's address
 
 
 def _front(title: str, description: str, body: str, hide: tuple[str, ...] = ()) -> str:
@@ -30,6 +31,8 @@ def _link(path: str, text: str) -> str:
 
 def _took_part(n: dict) -> str:
     """Who took part, in the site's one vocabulary: took part, completed."""
+    if n["finished"] == n["respondents"]:
+        return f"{n['respondents']} people took part in the survey, and all of them completed it."
     return (f"{n['respondents']} people took part in the survey; {n['finished']} of them completed it "
             f"(the others stopped part way).")
 
@@ -114,15 +117,16 @@ def report(study, instrument, results, specs: dict) -> str:
             f"**{md_text(study.title)}**\n",
             "Thank you for taking part in this survey. This page sums up what we found.\n",
             "## What we asked\n",
-            "The survey asked about: " + ", ".join(md_text(s.title).lower() if i else md_text(s.title)
-                                                    for i, s in enumerate(study.sections)) + ".\n",
+            "The survey asked about: " + "; ".join(md_text(s.title) for s in study.sections) + ".\n",
             "## Who took part\n", _took_part(n) + "\n"]
     findings = _headlines(study, results, specs)
     if findings:
         body += ["## What we found\n", "\n".join(f"- {f}" for f in findings) + "\n"]
     body += ["## Read more\n",
              f"All the results, with every table and chart, are on this website: "
-             f"{_link(RESULTS, 'the results')}.\n"]
+             f"{_link(RESULTS, 'the results')}, at "
+             # the site's address as the reader sees it, printed too (site.js fills it in)
+             f'<span class="{SITE_ADDRESS}">this website</span>.\n']
     citation, team = _citation(study), _team(study)
     if citation:
         body.append(f"The study's paper: {citation}")

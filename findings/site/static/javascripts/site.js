@@ -10,6 +10,8 @@
  *    none of this, so they add no extra stop to the tab order and no cue. It is worked out again
  *    whenever the window or a table changes size.
  * 2. The search panel has role="dialog" but no name: name it after the search box's label.
+ * 4. An element of class "site-address" shows the site's own address (the home link, resolved), so
+ *    that a printed page says where to read more; without script it keeps its words.
  * 3. A printed page shows every table: notes closed on screen ("Show the numbers") are opened
  *    for printing and closed again afterwards.
  */
@@ -109,4 +111,17 @@
     openedForPrint.forEach(function (note) { note.removeAttribute("open"); });
     openedForPrint = [];
   });
+  function fillSiteAddress() {
+    var home = document.querySelector("a.md-header__button.md-logo, a.md-logo");
+    if (!home) { return; }
+    document.querySelectorAll(".site-address").forEach(function (span) {
+      var address = new URL(home.getAttribute("href"), window.location.href).href;
+      span.textContent = address;
+    });
+  }
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(fillSiteAddress);
+  } else {
+    window.addEventListener("load", fillSiteAddress);
+  }
 })();
