@@ -2,6 +2,9 @@
 paths it names relative to the project (the macros module, the theme overrides) made absolute."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,3 +18,12 @@ def mkdocs_config_elsewhere() -> str:
         assert relative in config, f"mkdocs.yml no longer says {relative!r}: update tests/site_config.py"
         config = config.replace(relative, absolute)
     return config
+
+
+def mkdocs_build_elsewhere(project: Path) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of a temporary project (its ``build/`` made by a test) into
+    ``project/site``, with the project's mkdocs.yml written beside it; the finished process."""
+    (project / "mkdocs.yml").write_text(mkdocs_config_elsewhere(), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
+                          capture_output=True, text=True, cwd=project,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})

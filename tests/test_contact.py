@@ -15,7 +15,7 @@ import yaml
 from findings.errors import DataError
 from findings.load import load
 from findings.load.study import EMAIL_FORM, load_study
-from tests.site_config import mkdocs_config_elsewhere
+from tests.site_config import mkdocs_build_elsewhere
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini_survey"
@@ -195,9 +195,7 @@ def test_the_made_up_survey_site_shows_the_footer_and_a_working_mailto_link(tmp_
                      "{{ study.team.institution }}.\n")
     done = run_build(path, tmp_path / "build")
     assert done.returncode == 0, done.stderr
-    (tmp_path / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
-                           str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path)
+    done = mkdocs_build_elsewhere(tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     home = (tmp_path / "site/index.html").read_text()
     assert 'Write to <a href="mailto:tess.tester@example.org">tess.tester@example.org</a>' in home

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_config import mkdocs_config_elsewhere
+from tests.site_config import mkdocs_build_elsewhere
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "qualtrics"
@@ -49,10 +49,7 @@ def build_site(name: str, tmp_path_factory):
         "--out", str(tmp / "survey"), cwd=tmp)
     built = run("--data", str(tmp / "survey"), "--out", str(tmp / "build"),
                 "--cache", str(tmp / "cache"), cwd=tmp)
-    (tmp / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp / "site")],
-                          capture_output=True, text=True, cwd=tmp, env={"NO_MKDOCS_2_WARNING": "1",
-                                                                       "PATH": "/usr/bin:/bin"})
+    done = mkdocs_build_elsewhere(tmp)
     assert done.returncode == 0, done.stderr[-3000:]
     _BUILT[name] = (name, tmp, built)
     return _BUILT[name]

@@ -257,11 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                     THEMES: themes_text(drafted).encode("utf-8"),
                     RESPONSES: export.data}
         manifest = check_folder(folder, args.force)
-    except DataError as error:
-        print(f"init: error: {error}", file=sys.stderr)
-        print("init: nothing was written.", file=sys.stderr)
-        return 1
-    except Refused as error:
+    except (DataError, Refused) as error:  # bad input, or an output folder init may not use
         print(f"init: error: {error}", file=sys.stderr)
         print("init: nothing was written.", file=sys.stderr)
         return 1

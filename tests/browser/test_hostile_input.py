@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from findings.paths import ROOT
-from tests.site_config import mkdocs_config_elsewhere
+from tests.site_config import mkdocs_build_elsewhere
 
 MINI = ROOT / "tests" / "fixtures" / "mini_survey"
 
@@ -135,10 +135,8 @@ def hostile_site(tmp_path_factory):
                             "--out", str(project / "build"), "--cache", str(project / "cache"),
                             "--docs", str(data / "docs")], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
-    (project / "mkdocs.yml").write_text(mkdocs_config_elsewhere(), encoding="utf-8")
     site = project / "site"
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                          capture_output=True, text=True, cwd=project)
+    done = mkdocs_build_elsewhere(project)
     assert done.returncode == 0, done.stderr[-3000:]
     return site, poison
 

@@ -3,8 +3,6 @@ every page and figure exists, every internal link resolves, each quote sits on i
 prose numbers are the computed ones, no personal data, and the participants' report reads plainly."""
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,7 +12,7 @@ import pytest
 import yaml
 
 from findings.load.themes import load_themes
-from tests.site_config import mkdocs_config_elsewhere
+from tests.site_config import mkdocs_build_elsewhere
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -261,10 +259,7 @@ def test_participants_report_reads_at_age_twelve_or_under(built_site):
 def test_an_undefined_variable_fails_the_build(built_site, tmp_path):
     shutil.copytree(ROOT / "build", tmp_path / "build")
     (tmp_path / "build/docs/index.md").write_text("# Home\n\n{{ n.respondants }} people\n")
-    (tmp_path / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = mkdocs_build_elsewhere(tmp_path)
     assert done.returncode != 0
     assert "respondants" in done.stdout + done.stderr, done.stderr[-2000:]
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -16,7 +14,7 @@ import yaml
 
 from findings.errors import DataError
 from findings.pipeline import build
-from tests.site_config import mkdocs_config_elsewhere
+from tests.site_config import mkdocs_build_elsewhere
 
 from .projects import (MINI, PROJECTS, QUALTRICS_IDS, coded_by_hand, rename_respondents, renamed,
                        zip_folder)
@@ -235,9 +233,7 @@ def test_a_yaml_coded_survey_offers_its_coding_as_a_project(tmp_path):
 
 def test_the_site_builds_strictly_with_mkdocs(built, tmp_path):
     shutil.copytree(built, tmp_path / "build")
-    (tmp_path / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = mkdocs_build_elsewhere(tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     page = (tmp_path / "site/themes/planning-the-season/index.html").read_text(encoding="utf-8")
     assert "To pick the best marrow seeds" in page

@@ -11,8 +11,6 @@ import math
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
@@ -32,7 +30,7 @@ from findings.load.instrument import Item, Option, Question  # noqa: E402
 from findings.paths import ROOT  # noqa: E402
 from findings.pipeline import build  # noqa: E402
 from findings.render import _gathered, figures, pages, render  # noqa: E402
-from tests.site_config import mkdocs_config_elsewhere  # noqa: E402
+from tests.site_config import mkdocs_build_elsewhere  # noqa: E402
 
 META = SimpleNamespace(reconstructed=False, title="", note="")
 NAN = float("nan")
@@ -355,9 +353,7 @@ def mini_site(tmp_path_factory):
     about.write_text(about.read_text() + "\n{{ question('A5') }}\n\n{{ question('A6') }}\n\n"
                      "{{ question('A7') }}\n")
     build(data / "study.yml", tmp / "build", tmp / "cache", data / "docs")
-    (tmp / "mkdocs.yml").write_text(mkdocs_config_elsewhere())
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp / "site")],
-                          capture_output=True, text=True, cwd=tmp)
+    done = mkdocs_build_elsewhere(tmp)
     assert done.returncode == 0, done.stderr[-3000:]
     return SimpleNamespace(tmp=tmp, responses=responses,
                            about=(tmp / "site/results/about/index.html").read_text())
