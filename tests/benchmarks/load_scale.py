@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+from measure import timed_run  # noqa: E402
+
 RESULTS = Path(__file__).with_name("LOAD_RESULTS.md")
 SCALE = {"Very much": 5, "Much": 4, "Somewhat": 3, "A little": 2, "Not at all": 1}
 JOINED = ["Yes, at work", "Yes, at home", "No, never", "Sometimes, when asked", "Other", "Don't know"]
@@ -102,22 +105,13 @@ def write_export(path: Path, n: int, seed: int = 1) -> None:
 
 CHILD = """
 import json, sys, time, resource
-sys.path.insert(0, {root!r})
+sys.path[:0] = [{root!r}, {here!r}]
 start = time.perf_counter()
 from findings.load import responses
 from findings.load.instrument import load_instrument
-stages = {{}}
-def timed(name, fn):
-    def wrapper(*args, **kwargs):
-        t = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            stages[name] = stages.get(name, 0) + time.perf_counter() - t
-    return wrapper
-responses._open = timed("scan and header", responses._open)
-responses._read_table = timed("parse rows", responses._read_table)
-responses._check = timed("checks and frame", responses._check)
+from measure import time_stages
+stages = time_stages(responses, {{"_open": "scan and header", "_read_table": "parse rows",
+                                  "_check": "checks and frame"}})
 imported = time.perf_counter()
 inst = load_instrument({codebook!r})
 t = time.perf_counter()
@@ -138,15 +132,11 @@ def run_one(folder: Path, n: int) -> dict:
     t = time.perf_counter()
     write_export(export, n)
     made = time.perf_counter() - t
-    script = CHILD.format(root=str(ROOT), codebook=str(book), export=str(export))
-    t = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", script], capture_output=True,
-                          text=True, check=True)
-    wall = time.perf_counter() - t
+    script = CHILD.format(root=str(ROOT), here=str(HERE), codebook=str(book), export=str(export))
+    done, wall, peak = timed_run([sys.executable, "-c", script], ROOT)
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     result.update(n=n, wall=wall, generated=made, mb=export.stat().st_size / 2**20,
-                  peak=int(peak.group(1)) / 1024 if peak else result["rss"])
+                  peak=result["rss"] if math.isnan(peak) else peak)
     export.unlink()
     return result
 

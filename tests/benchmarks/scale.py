@@ -31,7 +31,6 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+from measure import timed_run  # noqa: E402
 from synthetic import write_survey  # noqa: E402
 from tests.site_config import mkdocs_config_elsewhere  # noqa: E402
 
@@ -51,21 +51,12 @@ PAGE_BUDGET = 150_000  # bytes sent per page (gzip), search index included
 
 CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
+sys.path[:0] = [{root!r}, {here!r}]
 start = time.perf_counter()
 from findings.load import load, responses
 from findings.compute import compute
-parts = {{}}
-def timed(name, fn):
-    def wrapper(*args, **kwargs):
-        t = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            parts[name] = parts.get(name, 0) + time.perf_counter() - t
-    return wrapper
-responses._read_table = timed("parse rows", responses._read_table)
-responses._check = timed("checks and frame", responses._check)
+from measure import time_stages
+parts = time_stages(responses, {{"_read_table": "parse rows", "_check": "checks and frame"}})
 imported = time.perf_counter()
 inputs = load({study!r})
 loaded = time.perf_counter()
@@ -77,24 +68,12 @@ print(json.dumps({{"imports": imported - start, "load": loaded - imported, "comp
 """
 
 
-def timed_run(command: list[str], cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess, float, float]:
-    """A command in a fresh process under /usr/bin/time -v: (its result, wall seconds, peak MiB)."""
-    start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True,
-                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    wall = time.perf_counter() - start
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    return done, wall, int(peak.group(1)) / 1024 if peak else float("nan")
-
-
 def load_and_compute(study: Path, runs: int) -> dict:
     """Medians of ``runs`` fresh processes: wall, peak memory, and each stage inside."""
-    script = CHILD.format(root=str(ROOT), study=str(study))
+    script = CHILD.format(root=str(ROOT), here=str(HERE), study=str(study))
     measured = []
     for _ in range(runs):
-        done, wall, peak = timed_run([sys.executable, "-c", script])
+        done, wall, peak = timed_run([sys.executable, "-c", script], ROOT)
         inside = json.loads(done.stdout.strip().splitlines()[-1])
         measured.append({"wall": wall, "peak": peak, **inside})
     middle = statistics.median
@@ -110,7 +89,7 @@ def load_and_compute(study: Path, runs: int) -> dict:
 def generator(survey: Path, out: Path, cache: Path) -> dict:
     """The whole generator once: wall, peak memory and its own stages (from its last line)."""
     done, wall, peak = timed_run([sys.executable, "build_tables.py", "--data", str(survey), "--out", str(out),
-                                  "--cache", str(cache), "--force"])
+                                  "--cache", str(cache), "--force"], ROOT)
     stages = re.search(r"build_tables: stages: (.*)", done.stdout)
     return {"wall": wall, "peak": peak, "stages": stages.group(1) if stages else "?"}
 
