@@ -19,7 +19,9 @@ STAMP = ".inputs.sha256"  # in the build folder: the fingerprint of the inputs i
 _SKIP_DIRS = {"__pycache__", ".git"}
 
 
-def _files(folder: Path):
+def files_under(folder: Path):
+    """Every file below ``folder`` in path order, caches and git's folder left out (none when it is
+    no folder)."""
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
@@ -29,19 +31,17 @@ def _files(folder: Path):
 
 def fingerprint(study_path: Path, prose_dir: Path) -> str:
     """The hex digest of the build's inputs (see the module docstring)."""
+    study, prose = Path(study_path).resolve(), Path(prose_dir).resolve()
     digest = hashlib.blake2b(digest_size=20)
-    code = paths.ROOT / "findings"
-    sources = [("survey", Path(study_path).resolve().parent), ("prose", Path(prose_dir).resolve()),
-               ("code", code)]
-    digest.update(f"{sys.version}\0{Path(study_path).resolve()}\0{Path(prose_dir).resolve()}\0".encode())
-    for name in ("build_tables.py", "requirements.txt"):
-        sources.append((name, paths.ROOT / name))
-    for role, root in sources:
-        files = [root] if root.is_file() else list(_files(root))
-        for path in files:
-            digest.update(f"{role}\0{path.relative_to(root.parent) if root.is_file() else path.relative_to(root)}\0".encode())
-            with open(path, "rb") as handle:
-                digest.update(hashlib.file_digest(handle, "blake2b").digest())
+    digest.update(f"{sys.version}\0{study}\0{prose}\0".encode())
+    folders = {"survey": study.parent, "prose": prose, "code": paths.ROOT / "findings"}
+    named = [(role, path, path.relative_to(root)) for role, root in folders.items()
+             for path in files_under(root)]
+    named += [("entry", paths.ROOT / name, name) for name in ("build_tables.py", "requirements.txt")]
+    for role, path, name in named:
+        digest.update(f"{role}\0{name}\0".encode())
+        with open(path, "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "blake2b").digest())
     return digest.hexdigest()
 
 

@@ -259,8 +259,8 @@ def _defaults(out: Output, inputs, results, final, prose_pages) -> None:
     theme_fragments = {a.id: out.extra[f"fragments/themes/{a.id}.md"] for a in final}
     notice = out.extra["fragments/reconstructed.md"]
     has_themes = bool(final)
-    out.defaults[defaults.HOME] = defaults.home(study, inputs.instrument, results, specs, has_themes)
-    out.defaults[defaults.REPORT] = defaults.report(study, inputs.instrument, results, specs)
+    out.defaults[defaults.HOME] = defaults.home(study, results, specs, has_themes)
+    out.defaults[defaults.REPORT] = defaults.report(study, results, specs)
     out.defaults[defaults.RESULTS] = defaults.results_index(study)
     for section in study.sections:
         out.defaults[section.page] = defaults.section_page(section, fragments, notice, theme_fragments)

@@ -79,7 +79,7 @@ def _headlines(study, results, specs: dict) -> list[str]:
     return found
 
 
-def _section_list(study, instrument) -> str:
+def _section_list(study) -> str:
     lines = []
     for s in study.sections:
         count = len(s.questions)
@@ -87,7 +87,7 @@ def _section_list(study, instrument) -> str:
     return "\n".join(lines) + "\n"
 
 
-def home(study, instrument, results, specs: dict, has_themes: bool) -> str:
+def home(study, results, specs: dict, has_themes: bool) -> str:
     n = results.variables["n"]
     body = [f"# {md_text(study.title)}\n"]
     if study.summary:
@@ -111,7 +111,7 @@ def home(study, instrument, results, specs: dict, has_themes: bool) -> str:
     return _front(study.short_title, summary, "\n".join(body))
 
 
-def report(study, instrument, results, specs: dict) -> str:
+def report(study, results, specs: dict) -> str:
     n = results.variables["n"]
     body = [f"# Results for participants\n",
             f"**{md_text(study.title)}**\n",
@@ -140,7 +140,7 @@ def report(study, instrument, results, specs: dict) -> str:
 
 def results_index(study) -> str:
     body = ["# Results\n", "The survey's questions, grouped as the survey grouped them. Each chart "
-            "has a table of its numbers and a CSV download.\n", _section_list(study, None)]
+            "has a table of its numbers and a CSV download.\n", _section_list(study)]
     return _front("Results", f"All results of {study.short_title}, page by page", "\n".join(body))
 
 

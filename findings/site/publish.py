@@ -28,11 +28,11 @@ def _looks_like_a_site(entries: set[str]) -> bool:
 def _site_fingerprint(config: Path, build_dir: Path) -> str | None:
     """What a published site is made from: the build's own fingerprint (its inputs), the MkDocs
     configuration and the theme overrides. None when the build folder has no fingerprint."""
-    from ..fingerprint import STAMP, _files
+    from ..fingerprint import STAMP, files_under
 
     try:
         parts = [(build_dir / STAMP).read_bytes(), Path(config).read_bytes()]
-        parts += [p.read_bytes() for p in _files(paths.ROOT / "overrides")]
+        parts += [p.read_bytes() for p in files_under(paths.ROOT / "overrides")]
     except OSError:
         return None
     import hashlib
