@@ -155,8 +155,7 @@ def _write_files(output, prose: dict[str, Path], tmp: Path) -> None:
         target = tmp / "docs" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    defaults = {rel: text for rel, text in output.defaults.items() if rel not in prose}
-    for folder, files in (("docs", output.docs), ("docs", defaults), (".", output.extra)):
+    for folder, files in (("docs", output.docs), ("docs", output.defaults), (".", output.extra)):
         for rel, content in files.items():
             target = tmp / folder / _safe(rel)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -38,8 +38,8 @@ class Output:
 
     docs: dict = field(default_factory=Files)  # docs-root path -> text (pages and downloads)
     extra: dict = field(default_factory=Files)  # build-folder path -> text (fragments, variables, nav)
-    # docs-root path -> text: pages every site has (home, report, results, data), written only where
-    # the survey's prose folder has no page of that path
+    # docs-root path -> text: pages every site has (home, report, results, data), but only those
+    # the survey's prose folder has no page of; written beside the prose pages
     defaults: dict = field(default_factory=Files)
     specs: list = field(default_factory=list)  # figure specs, drawn to docs figures/<name>.svg|png
 
@@ -276,3 +276,5 @@ def _defaults(out: Output, inputs, results, final, prose_pages) -> None:
     for path in set(out.defaults) & set(out.docs):  # a section page named like a generated page
         raise DataError(Problem("study.yml", path, "a results section's page has the path of a page "
                                 "the build writes; give the section another page"))
+    for path in set(out.defaults) & prose_pages:  # the survey's own page of that path is used
+        del out.defaults[path]
